@@ -1,0 +1,61 @@
+"""The Flask app: API blueprints, OpenAPI docs from local assets, and the search page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Flask, jsonify, send_from_directory
+from flask_smorest import Api
+
+from searchapp import __version__
+from searchapp.api import articles, health, search
+from searchapp.api.engine_access import EXTENSION_KEY
+from searchapp.config import Settings
+from searchapp.engine import IndexNotBuilt, IndexStore, Searcher
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+DOCS_ASSETS = "/api/v1/docs/assets/"
+
+
+def create_app(index_dir: str | os.PathLike | None = None) -> Flask:
+    """Build the WSGI app serving the index in `index_dir` (else from the environment)."""
+    settings = Settings.from_env(index_dir)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        API_TITLE="searchapp",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.extensions[EXTENSION_KEY] = Searcher(
+        IndexStore(settings.index_dir, settings.keep_generations)
+    )
+    api = Api(app)
+    for module in (search, articles, health):
+        api.register_blueprint(module.blp)
+
+    @app.errorhandler(IndexNotBuilt)
+    def index_not_built(error):
+        body = {"code": 503, "status": "Service Unavailable", "message": str(error)}
+        return jsonify(body), 503
+
+    @app.get(DOCS_ASSETS + "<path:filename>")
+    def docs_assets(filename: str):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.get("/")
+    def page():
+        return send_from_directory(WEB_DIR, "index.html")
+
+    @app.get("/static/<path:filename>")
+    def static_files(filename: str):
+        return send_from_directory(WEB_DIR, filename)
+
+    return app

@@ -1,0 +1,122 @@
+"""marshmallow schemas: they validate every request and shape every response."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from searchapp.engine.types import DATE_INTERVALS, FACET_FIELDS, SORTS
+
+MAX_QUERY_CHARS = 1000
+MAX_RESULT_WINDOW = 10_000
+FACET_VALUE = fields.String(validate=validate.Length(min=1, max=300))
+
+
+class SearchArgsSchema(Schema):
+    """Query-string parameters of GET /api/v1/search; unknown ones are an error."""
+
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=MAX_QUERY_CHARS),
+        metadata={"description": 'Query text: words, "phrases", AND/OR/NOT, '
+                  "title:/outlet:/person: prefixes. Empty or missing: every article."},
+    )
+    outlet = fields.List(
+        FACET_VALUE, load_default=list,
+        metadata={"description": "Outlet filter, repeatable (OR within the field)."},
+    )
+    person = fields.List(
+        FACET_VALUE, load_default=list,
+        metadata={"description": "Person filter, repeatable (OR within the field)."},
+    )
+    date_from = fields.Date(
+        load_default=None, metadata={"description": "Earliest publication date, inclusive."}
+    )
+    date_to = fields.Date(
+        load_default=None, metadata={"description": "Latest publication date, inclusive."}
+    )
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    facets = DelimitedList(
+        fields.String(validate=validate.OneOf(FACET_FIELDS)),
+        load_default=lambda: list(FACET_FIELDS),
+        metadata={"description": "Comma list of facets to count: outlet,person,date."},
+    )
+    facet_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    date_interval = fields.String(
+        load_default=None, validate=validate.OneOf(DATE_INTERVALS),
+        metadata={"description": "Date histogram bucket size; chosen from the data if absent."},
+    )
+
+    @validates_schema
+    def _check_ranges(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("must not be before date_from", field_name="date_to")
+        page, per_page = data.get("page", 1), data.get("per_page", 10)
+        if page * per_page > MAX_RESULT_WINDOW:
+            raise ValidationError(
+                f"page * per_page must be at most {MAX_RESULT_WINDOW}; narrow the query",
+                field_name="page",
+            )
+
+
+class HitSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    outlet = fields.String()
+    published = fields.Date(allow_none=True)
+    authors = fields.List(fields.String())
+    people = fields.List(fields.String())
+    url = fields.String()
+    score = fields.Float(allow_none=True, metadata={"description": "BM25F score; null when "
+                                                     "sorted by date or for an empty query."})
+    snippet = fields.String(metadata={"description": "HTML-escaped text, <mark> around matches."})
+
+
+class FacetBucketSchema(Schema):
+    value = fields.String()
+    count = fields.Integer()
+    selected = fields.Boolean()
+
+
+class DateBucketSchema(Schema):
+    value = fields.String(metadata={"description": "2023-02-22, 2023-W08, 2023-02 or 2023."})
+    start = fields.Date()
+    end = fields.Date()
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    outlet = fields.List(fields.Nested(FacetBucketSchema))
+    person = fields.List(fields.Nested(FacetBucketSchema))
+    date = fields.List(fields.Nested(DateBucketSchema))
+
+
+class SearchResponseSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    took_ms = fields.Float()
+    results = fields.List(fields.Nested(HitSchema), attribute="hits")
+    facets = fields.Nested(FacetsSchema)
+    date_interval = fields.String(allow_none=True)
+    suggestion = fields.String(allow_none=True)
+
+
+class ArticleSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    body = fields.String()
+    outlet = fields.String()
+    published = fields.Date(allow_none=True)
+    authors = fields.List(fields.String())
+    people = fields.List(fields.String())
+    url = fields.String()
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    generation = fields.String()
+    documents = fields.Integer()

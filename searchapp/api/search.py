@@ -1,0 +1,39 @@
+"""GET /api/v1/search: ranked results with disjunctive facet counts."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from searchapp.api.engine_access import searcher
+from searchapp.api.schemas import SearchArgsSchema, SearchResponseSchema
+from searchapp.engine.types import SearchRequest
+
+blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Full-text search")
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @blp.arguments(SearchArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, SearchResponseSchema)
+    def get(self, **args):
+        """Search articles
+
+        Facet counts are disjunctive: each facet is counted with every filter applied
+        except its own, so a page can offer multi-select checkboxes.
+        """
+        request = SearchRequest(
+            q=args["q"],
+            outlets=args["outlet"],
+            people=args["person"],
+            date_from=args["date_from"],
+            date_to=args["date_to"],
+            sort=args["sort"],
+            page=args["page"],
+            per_page=args["per_page"],
+            facets=tuple(args["facets"]),
+            facet_size=args["facet_size"],
+            date_interval=args["date_interval"],
+        )
+        return searcher().search(request)

@@ -1,0 +1,155 @@
+"""The `searchapp` command: build and update the index, print stats, serve the API."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from searchapp.config import Settings
+from searchapp.engine import BuildStats, IndexBusy, Indexer, IndexNotBuilt, IndexStore, Searcher
+from searchapp.ingest import IngestReport
+
+MAX_SKIPS_LISTED = 20
+
+
+def _store(args) -> IndexStore:
+    settings = Settings.from_env(args.index_dir)
+    return IndexStore(settings.index_dir, settings.keep_generations)
+
+
+def _progress(desc: str):
+    """A progress bar with articles/s on a terminal; silent when output is piped."""
+    return tqdm(desc=desc, unit=" articles", disable=None, file=sys.stderr, smoothing=0.1)
+
+
+def _size(num_bytes: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if num_bytes < 1024 or unit == "GB":
+            return f"{num_bytes:.1f} {unit}" if unit != "B" else f"{num_bytes} B"
+        num_bytes /= 1024
+    return str(num_bytes)
+
+
+def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
+    rate = stats.indexed / stats.seconds if stats.seconds else 0.0
+    print(f"{action}: {stats.indexed} indexed, {stats.replaced} replaced, "
+          f"{len(report.skipped)} skipped in {stats.seconds:.1f}s ({rate:.0f} articles/s)")
+    print(f"generation: {stats.generation}, index size {_size(stats.size_bytes)}")
+    for what, count in sorted(report.cleaned.items()):
+        print(f"cleaned: {count} {what}")
+    for skipped in report.skipped[:MAX_SKIPS_LISTED]:
+        print(f"skipped {skipped}", file=sys.stderr)
+    if len(report.skipped) > MAX_SKIPS_LISTED:
+        print(f"... and {len(report.skipped) - MAX_SKIPS_LISTED} more skipped", file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from searchapp.pipeline import build_index
+
+    with _progress("indexing") as bar:
+        stats, report = build_index(_store(args), args.sources, lambda _a: bar.update())
+    _summary("built", stats, report)
+    return 0 if stats.indexed else 1
+
+
+def cmd_add(args) -> int:
+    from searchapp.pipeline import add_to_index
+
+    with _progress("adding") as bar:
+        stats, report = add_to_index(_store(args), args.sources, lambda _a: bar.update())
+    _summary("added", stats, report)
+    return 0
+
+
+def cmd_delete(args) -> int:
+    stats = Indexer(_store(args)).delete(args.ids)
+    print(f"deleted: {stats.deleted}")
+    for missing in stats.missing:
+        print(f"not found: {missing}", file=sys.stderr)
+    return 0 if not stats.missing else 1
+
+
+def cmd_stats(args) -> int:
+    stats = Searcher(_store(args)).stats()
+    print(f"generation: {stats.generation}")
+    print(f"articles: {stats.documents}")
+    print(f"people: {stats.people} distinct")
+    if stats.first_day:
+        print(f"dates: {stats.first_day} .. {stats.last_day} ({stats.without_date} without date)")
+    else:
+        print(f"dates: none ({stats.without_date} without date)")
+    print(f"outlets: {len(stats.outlets)} ({stats.without_outlet} articles without outlet)")
+    width = max((len(name) for name, _ in stats.outlets), default=0)
+    for name, count in stats.outlets:
+        print(f"  {name:<{width}}  {count:>7}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Run gunicorn on the app (it reloads by itself when the index is rebuilt)."""
+    store = _store(args)
+    if store.current_name() is None:
+        print(f"no index in {store.root}: run `searchapp index build` first", file=sys.stderr)
+        return 1
+    os.environ["SEARCHAPP_INDEX_DIR"] = str(store.root.resolve())
+    argv = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--access-logfile", "-",
+        "searchapp.api:create_app()",
+    ]
+    print(f"serving {store.root} on http://{args.host}:{args.port}", flush=True)
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="searchapp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_index_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--index-dir", help="index folder (default: $SEARCHAPP_INDEX_DIR or ./index)"
+        )
+        return p
+
+    index = sub.add_parser("index", help="build, update and inspect the index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    build = with_index_dir(index_sub.add_parser(
+        "build", help="rebuild from sources into a new generation (default: bundled sample)"))
+    build.add_argument("sources", nargs="*", type=Path,
+                       help="folders of .txt (+ manifest.json) or .jsonl[.gz] files")
+    build.set_defaults(func=cmd_build)
+    add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
+    add.add_argument("sources", nargs="+", type=Path)
+    add.set_defaults(func=cmd_add)
+    delete = with_index_dir(index_sub.add_parser("delete", help="remove articles by id"))
+    delete.add_argument("ids", nargs="+")
+    delete.set_defaults(func=cmd_delete)
+    stats = with_index_dir(index_sub.add_parser("stats", help="counts per outlet, date range"))
+    stats.set_defaults(func=cmd_stats)
+
+    serve = with_index_dir(sub.add_parser("serve", help="serve the API and page with gunicorn"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (IndexNotBuilt, IndexBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Facet values of a whole index generation as NumPy arrays, so counting is vectorised.
+
+Built once per index generation from the posting lists of the exact-value fields;
+a query then only turns its matching documents into a boolean mask, and every facet
+count is one `np.bincount` over that mask, never a Python loop over hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from searchapp.engine.types import DateBucket, FacetBucket
+
+EPOCH = date(1970, 1, 1)
+NO_DAY = np.iinfo(np.int32).min
+AUTO_INTERVAL_LIMITS = ((62, "day"), (366, "week"), (366 * 8, "month"))
+
+
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+@dataclass
+class ValueColumn:
+    """A many-valued field as (document, value) posting pairs."""
+
+    values: list[str]
+    index: dict[str, int]
+    posting_doc: np.ndarray
+    posting_value: np.ndarray
+
+    @classmethod
+    def from_reader(cls, reader, fieldname: str) -> ValueColumn:
+        values: list[str] = []
+        docs: list[np.ndarray] = []
+        value_ids: list[np.ndarray] = []
+        for term in reader.lexicon(fieldname):
+            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
+            if not len(ids):
+                continue  # every document with this value was deleted
+            docs.append(ids)
+            value_ids.append(np.full(len(ids), len(values), dtype=np.int32))
+            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        empty = np.zeros(0, dtype=np.int32)
+        return cls(
+            values=values,
+            index={v: i for i, v in enumerate(values)},
+            posting_doc=np.concatenate(docs) if docs else empty,
+            posting_value=np.concatenate(value_ids) if value_ids else empty,
+        )
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents in `mask` carry each value."""
+        return np.bincount(self.posting_value[mask[self.posting_doc]], minlength=len(self.values))
+
+    def mask_for(self, wanted: list[str], doc_count: int) -> np.ndarray:
+        """Documents carrying any of `wanted` (OR within a field)."""
+        ids = [self.index[v] for v in wanted if v in self.index]
+        mask = np.zeros(doc_count, dtype=bool)
+        if ids:
+            mask[self.posting_doc[np.isin(self.posting_value, ids)]] = True
+        return mask
+
+    def buckets(
+        self, mask: np.ndarray, size: int, selected: list[str]
+    ) -> list[FacetBucket]:
+        """The top `size` values by count, plus every selected value even at count 0."""
+        counts = self.counts(mask)
+        nonzero = np.flatnonzero(counts)
+        # Sort by count descending, then value ascending, for a stable order.
+        order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), self.values[i]))
+        top = order[:size]
+        chosen = set(selected)
+        buckets = [
+            FacetBucket(self.values[i], int(counts[i]), self.values[i] in chosen) for i in top
+        ]
+        shown = {b.value for b in buckets}
+        for value in selected:
+            if value not in shown:
+                count = int(counts[self.index[value]]) if value in self.index else 0
+                buckets.append(FacetBucket(value, count, True))
+                shown.add(value)
+        return buckets
+
+
+@dataclass
+class DayColumn:
+    """Each document's publication day as days since 1970 (NO_DAY when unknown)."""
+
+    days: np.ndarray
+
+    @classmethod
+    def from_reader(cls, reader, fieldname: str, doc_count: int) -> DayColumn:
+        days = np.full(doc_count, NO_DAY, dtype=np.int32)
+        for term in reader.lexicon(fieldname):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
+            days[ids] = day_number(date.fromisoformat(text))
+        return cls(days)
+
+    def range_mask(self, start: date | None, end: date | None) -> np.ndarray:
+        """Documents published within [start, end], both inclusive."""
+        mask = self.days != NO_DAY
+        if start is not None:
+            mask &= self.days >= day_number(start)
+        if end is not None:
+            mask &= self.days <= day_number(end)
+        return mask
+
+    def choose_interval(self, mask: np.ndarray) -> str:
+        """An interval that gives a readable histogram for the dates in `mask`."""
+        days = self.days[mask & (self.days != NO_DAY)]
+        if not len(days):
+            return "day"
+        span = int(days.max()) - int(days.min())
+        for limit, interval in AUTO_INTERVAL_LIMITS:
+            if span <= limit:
+                return interval
+        return "year"
+
+    def buckets(self, mask: np.ndarray, interval: str) -> list[DateBucket]:
+        """Non-empty buckets in date order, each with its inclusive start and end day."""
+        days = self.days[mask & (self.days != NO_DAY)].astype("datetime64[D]")
+        if not len(days):
+            return []
+        if interval == "day":
+            starts = days
+        elif interval == "week":
+            # 1970-01-01 was a Thursday; shift so that weeks start on Monday.
+            starts = days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
+        elif interval == "month":
+            starts = days.astype("datetime64[M]").astype("datetime64[D]")
+        else:
+            starts = days.astype("datetime64[Y]").astype("datetime64[D]")
+        unique, counts = np.unique(starts, return_counts=True)
+        return [
+            _date_bucket(start.astype(object), interval, int(count))
+            for start, count in zip(unique, counts, strict=True)
+        ]
+
+
+def _date_bucket(start: date, interval: str, count: int) -> DateBucket:
+    if interval == "day":
+        return DateBucket(start.isoformat(), start, start, count)
+    if interval == "week":
+        year, week, _ = start.isocalendar()
+        return DateBucket(f"{year}-W{week:02d}", start, start + timedelta(days=6), count)
+    if interval == "month":
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return DateBucket(f"{start.year}-{start.month:02d}", start,
+                          following - timedelta(days=1), count)
+    return DateBucket(str(start.year), start, date(start.year, 12, 31), count)
+
+
+@dataclass
+class FacetColumns:
+    """Everything facets and filters need about one index generation."""
+
+    doc_count: int
+    live: np.ndarray
+    outlet: ValueColumn
+    person: ValueColumn
+    day: DayColumn
+
+    @classmethod
+    def from_reader(cls, reader) -> FacetColumns:
+        doc_count = reader.doc_count_all()
+        live = np.zeros(doc_count, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        return cls(
+            doc_count=doc_count,
+            live=live,
+            outlet=ValueColumn.from_reader(reader, "outlet"),
+            person=ValueColumn.from_reader(reader, "people"),
+            day=DayColumn.from_reader(reader, "day", doc_count),
+        )

@@ -1,0 +1,84 @@
+"""Turn the user's query text into a whoosh query, never failing on odd input."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
+from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.query.qcore import _NullQuery
+
+from searchapp.engine.schema import QUERY_FIELD_ALIASES, TEXT_FIELDS
+
+TITLE_BOOST = 2.0
+# Words combine with OR: BM25 already ranks documents that match more words higher,
+# and a long question should not need every word to match. (whoosh's own coordination
+# bonus, OrGroup.factory, zeroes scores when a word is missing from one field.)
+_SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?\\+\-<>/]")
+
+
+class QueryText:
+    """Parses query syntax: words, "phrases", AND/OR/NOT, title:/outlet:/person: fields."""
+
+    def __init__(self, schema):
+        self.parser = MultifieldParser(
+            list(TEXT_FIELDS),
+            schema,
+            fieldboosts={"title": TITLE_BOOST},
+            group=OrGroup,
+        )
+        self.parser.add_plugin(FieldAliasPlugin(QUERY_FIELD_ALIASES))
+        self.parser.add_plugin(DateParserPlugin(free=False))
+        self.plain = MultifieldParser(
+            list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST},
+            group=OrGroup,
+        )
+
+    def parse(self, text: str) -> wq.Query:
+        """The query for `text`; empty text matches every document.
+
+        Syntax the parser cannot read falls back to the same words as plain terms,
+        so a stray quote or bracket never turns into an error.
+        """
+        if not text or not text.strip():
+            return wq.Every()
+        try:
+            parsed = self.parser.parse(text)
+        except Exception:  # whoosh raises many types on odd syntax; all mean "not syntax"
+            parsed = None
+        if parsed is None or isinstance(parsed, _NullQuery) or _has_errors(parsed):
+            words = _SYNTAX.sub(" ", text)
+            parsed = self.plain.parse(words) if words.strip() else wq.NullQuery
+        return _exclusions_apply_to_group(parsed)
+
+
+def _exclusions_apply_to_group(q: wq.Query) -> wq.Query:
+    """Make `putin NOT peskov` mean putin-but-not-peskov under the OR default.
+
+    whoosh would read it as `putin OR (NOT peskov)`, which matches nearly everything;
+    as in Lucene, a NOT clause in a group removes its matches from the whole group.
+    """
+    if q.is_leaf():
+        return q
+    q = q.copy()
+    if hasattr(q, "subqueries"):
+        q.subqueries = [_exclusions_apply_to_group(child) for child in q.subqueries]
+    elif isinstance(q, wq.Not):
+        q.query = _exclusions_apply_to_group(q.query)
+    if isinstance(q, wq.Or):
+        negatives = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+        if negatives:
+            positives = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+            keep = wq.Or(positives) if len(positives) > 1 else (
+                positives[0] if positives else wq.Every())
+            drop = wq.Or(negatives) if len(negatives) > 1 else negatives[0]
+            return wq.AndNot(keep, drop)
+    return q
+
+
+def _has_errors(q: wq.Query) -> bool:
+    """whoosh marks the parts it could not read with an `error` attribute."""
+    return bool(getattr(q, "error", None)) or any(
+        getattr(part, "error", None) for part in q.leaves()
+    )

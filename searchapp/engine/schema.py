@@ -1,0 +1,77 @@
+"""The whoosh schema and how an Article becomes a whoosh document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from whoosh import fields
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+
+from searchapp.article import Article
+
+# Query-syntax field names users type, mapped to the word-level fields behind them.
+QUERY_FIELD_ALIASES = {
+    "outlet_words": ["outlet"],
+    "person_words": ["person", "people"],
+}
+TEXT_FIELDS = ("title", "body")
+LIST_SEPARATOR = ","
+
+
+def text_analyzer():
+    """English words with Porter stemming and stop words, for title and body."""
+    return StemmingAnalyzer()
+
+
+def name_analyzer():
+    """Lowercased words without stemming or stop words, so `person:yi` finds Wang Yi."""
+    return RegexTokenizer(r"\w+(?:['’\-]\w+)*") | LowercaseFilter()
+
+
+def build_schema() -> fields.Schema:
+    """Exact-value fields (`outlet`, `people`, `day`) feed filters and facets;
+    the `*_words` fields serve the `outlet:` and `person:` query prefixes."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=text_analyzer(), stored=True),
+        body=fields.TEXT(analyzer=text_analyzer(), stored=True),
+        outlet=fields.ID(stored=True),
+        outlet_words=fields.TEXT(analyzer=name_analyzer()),
+        people=fields.KEYWORD(commas=True, stored=True, scorable=True),
+        person_words=fields.TEXT(analyzer=name_analyzer()),
+        authors=fields.KEYWORD(commas=True, stored=True),
+        published=fields.DATETIME(stored=True),
+        day=fields.ID(),
+        url=fields.STORED(),
+    )
+
+
+def _joined(values: list[str]) -> str:
+    return LIST_SEPARATOR.join(v.replace(LIST_SEPARATOR, " ") for v in values)
+
+
+def article_to_document(article: Article) -> dict:
+    """The whoosh document for one article; empty values are left out."""
+    doc = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "url": article.url,
+    }
+    if article.outlet:
+        doc["outlet"] = article.outlet
+        doc["outlet_words"] = article.outlet
+    if article.people:
+        doc["people"] = _joined(article.people)
+        doc["person_words"] = "\n".join(article.people)
+    if article.authors:
+        doc["authors"] = _joined(article.authors)
+    if article.published:
+        doc["published"] = datetime.combine(article.published, datetime.min.time())
+        doc["day"] = article.published.isoformat()
+    return doc
+
+
+def split_list(value: str | None) -> list[str]:
+    """Read back a stored comma-joined list."""
+    return [v for v in (value or "").split(LIST_SEPARATOR) if v]

@@ -1,0 +1,280 @@
+"""Answer SearchRequests from the live index generation, reopening when it changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
+from searchapp.engine.query import QueryText
+from searchapp.engine.schema import split_list
+from searchapp.engine.snippets import lead, make_snippet
+from searchapp.engine.store import IndexStore
+from searchapp.engine.types import (
+    ArticleRecord,
+    Hit,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+)
+
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+def _positive_leaves(q: wq.Query):
+    """Leaf queries that add matches; the words of NOT clauses are not highlighted."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _positive_leaves(child)
+
+
+def _day(number: int) -> date:
+    return EPOCH + timedelta(days=number)
+
+
+def _published(value) -> date | None:
+    return value.date() if value is not None else None
+
+
+@dataclass
+class _Snapshot:
+    """One open generation: a whoosh searcher and the facet arrays that belong to it."""
+
+    generation: str
+    index: object
+    searcher: object
+    columns: FacetColumns
+    query_text: QueryText
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+class Searcher:
+    """Thread-safe entry point; each call checks whether a new generation or commit landed."""
+
+    def __init__(self, store: IndexStore):
+        self.store = store
+        self._lock = threading.RLock()
+        self._snapshot: _Snapshot | None = None
+
+    # -- opening and reopening -------------------------------------------------------------
+    def _open(self) -> _Snapshot:
+        path = self.store.current_path()
+        ix = self.store.open_current()
+        searcher = ix.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
+        return _Snapshot(
+            generation=path.name,
+            index=ix,
+            searcher=searcher,
+            columns=FacetColumns.from_reader(searcher.reader()),
+            query_text=QueryText(ix.schema),
+        )
+
+    def _current(self) -> _Snapshot:
+        """The snapshot to use now: reopened after a rebuild (new generation) or a commit."""
+        snapshot = self._snapshot
+        if snapshot is not None:
+            same_generation = self.store.current_name() == snapshot.generation
+            if same_generation and snapshot.searcher.up_to_date():
+                return snapshot
+        fresh = self._open()
+        self._snapshot = fresh
+        if snapshot is not None:
+            snapshot.close()
+        return fresh
+
+    def generation(self) -> str:
+        with self._lock:
+            return self._current().generation
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return int(self._current().columns.live.sum())
+
+    # -- search ----------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        with self._lock:
+            snap = self._current()
+            result = self._search(snap, request)
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _matching(self, snap: _Snapshot, q: wq.Query) -> np.ndarray:
+        """Boolean mask of the documents that match the query text alone."""
+        cols = snap.columns
+        if isinstance(q, wq.Every) and not q.fieldname:
+            return cols.live.copy()
+        mask = np.zeros(cols.doc_count, dtype=bool)
+        ids = np.fromiter(snap.searcher.docs_for_query(q), dtype=np.int64)
+        mask[ids] = True
+        return mask & cols.live
+
+    def _filter_masks(self, snap: _Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per active filter, keyed by the facet it belongs to."""
+        cols = snap.columns
+        masks: dict[str, np.ndarray] = {}
+        if request.outlets:
+            masks["outlet"] = cols.outlet.mask_for(request.outlets, cols.doc_count)
+        if request.people:
+            masks["person"] = cols.person.mask_for(request.people, cols.doc_count)
+        if request.date_from or request.date_to:
+            masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
+        return masks
+
+    def _search(self, snap: _Snapshot, request: SearchRequest) -> SearchResult:
+        q = snap.query_text.parse(request.q)
+        matched = self._matching(snap, q)
+        masks = self._filter_masks(snap, request)
+        final = matched.copy()
+        for mask in masks.values():
+            final &= mask
+
+        facets, interval = self._facets(snap, request, matched, masks)
+        hits = self._hits(snap, request, q, final)
+        return SearchResult(
+            total=int(final.sum()),
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=0.0,
+            hits=hits,
+            facets=facets,
+            date_interval=interval,
+        )
+
+    def _facets(self, snap, request, matched, masks):
+        """Disjunctive counts: each facet sees every filter except its own."""
+        cols = snap.columns
+        facets: dict[str, list] = {}
+        interval = None
+
+        def scope(own: str) -> np.ndarray:
+            mask = matched.copy()
+            for name, other in masks.items():
+                if name != own:
+                    mask &= other
+            return mask
+
+        if "outlet" in request.facets:
+            facets["outlet"] = cols.outlet.buckets(
+                scope("outlet"), request.facet_size, request.outlets
+            )
+        if "person" in request.facets:
+            facets["person"] = cols.person.buckets(
+                scope("person"), request.facet_size, request.people
+            )
+        if "date" in request.facets:
+            in_scope = scope("date")
+            interval = request.date_interval or cols.day.choose_interval(in_scope)
+            facets["date"] = cols.day.buckets(in_scope, interval)
+        return facets, interval
+
+    def _hits(self, snap, request, q, final) -> list[Hit]:
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        ranked = request.sort == "relevance" and not isinstance(q, wq.Every)
+        if ranked:
+            comb = None if final.all() else set(np.flatnonzero(final).tolist())
+            results = snap.searcher.search(q, limit=end, filter=comb)
+            page = [(hit.docnum, hit.score) for hit in results[start:end]]
+        else:
+            docnums = np.flatnonzero(final)
+            days = snap.columns.day.days[docnums].astype(np.int64)
+            # Unknown dates sort last in both directions; ties keep index order.
+            primary = days if request.sort == "oldest" else -days
+            key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
+            order = np.lexsort((docnums, key))
+            page = [(int(d), None) for d in docnums[order[start:end]]]
+        terms = self._highlight_terms(snap, q)
+        analyzer = snap.index.schema["body"].analyzer
+        return [self._hit(snap, docnum, score, terms, analyzer) for docnum, score in page]
+
+    @staticmethod
+    def _highlight_terms(snap, q) -> frozenset[str]:
+        """The query's words as indexed in title/body (stems, wildcard expansions).
+
+        whoosh's own `Query.existing_terms` rebinds its `fieldname` argument inside its
+        loop and so drops body terms after a title term; this walks the leaves itself.
+        """
+        reader = snap.searcher.reader()
+        found = set()
+        for leaf in _positive_leaves(q):
+            for field, text in leaf.expanded_terms(reader, phrases=True):
+                if field in ("title", "body") and (field, text) in reader:
+                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return frozenset(found)
+
+    @staticmethod
+    def _hit(snap, docnum: int, score, terms, analyzer) -> Hit:
+        stored = snap.searcher.stored_fields(docnum)
+        body = stored.get("body", "")
+        return Hit(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            outlet=stored.get("outlet", ""),
+            published=_published(stored.get("published")),
+            authors=split_list(stored.get("authors")),
+            people=split_list(stored.get("people")),
+            url=stored.get("url", ""),
+            score=round(float(score), 4) if score is not None else None,
+            snippet=make_snippet(body, terms, analyzer) if terms else lead(body),
+        )
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet and the date range of the live generation."""
+        with self._lock:
+            snap = self._current()
+            cols = snap.columns
+            counts = cols.outlet.counts(cols.live)
+            days = cols.day.days[cols.live]
+            known = days[days != NO_DAY]
+            no_outlet = int(cols.live.sum()) - int(
+                np.unique(cols.outlet.posting_doc[cols.live[cols.outlet.posting_doc]]).size
+            )
+            return IndexStats(
+                generation=snap.generation,
+                documents=int(cols.live.sum()),
+                outlets=sorted(
+                    ((cols.outlet.values[i], int(counts[i])) for i in np.flatnonzero(counts)),
+                    key=lambda pair: (-pair[1], pair[0]),
+                ),
+                without_outlet=no_outlet,
+                people=int(np.count_nonzero(cols.person.counts(cols.live))),
+                first_day=_day(int(known.min())) if len(known) else None,
+                last_day=_day(int(known.max())) if len(known) else None,
+                without_date=int(len(days) - len(known)),
+            )
+
+    # -- single articles -------------------------------------------------------------------
+    def article(self, article_id: str) -> ArticleRecord | None:
+        with self._lock:
+            snap = self._current()
+            docnum = snap.searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+        return ArticleRecord(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            outlet=stored.get("outlet", ""),
+            published=_published(stored.get("published")),
+            authors=split_list(stored.get("authors")),
+            people=split_list(stored.get("people")),
+            url=stored.get("url", ""),
+        )

@@ -1,0 +1,93 @@
+"""Plain objects between the API and the engine: a SearchRequest in, a SearchResult out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+FACET_FIELDS = ("outlet", "person", "date")
+SORTS = ("relevance", "newest", "oldest")
+DATE_INTERVALS = ("day", "week", "month", "year")
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    outlets: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    facets: tuple[str, ...] = FACET_FIELDS
+    facet_size: int = 10
+    date_interval: str | None = None
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    outlet: str
+    published: date | None
+    authors: list[str]
+    people: list[str]
+    url: str
+    score: float | None
+    snippet: str
+
+
+@dataclass
+class FacetBucket:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class DateBucket:
+    value: str
+    start: date
+    end: date
+    count: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list]
+    date_interval: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass
+class ArticleRecord:
+    """A whole stored article, as `GET /articles/<id>` returns it."""
+
+    id: str
+    title: str
+    body: str
+    outlet: str
+    published: date | None
+    authors: list[str]
+    people: list[str]
+    url: str
+
+
+@dataclass
+class IndexStats:
+    """What `searchapp index stats` prints."""
+
+    generation: str
+    documents: int
+    outlets: list[tuple[str, int]]
+    without_outlet: int
+    people: int
+    first_day: date | None
+    last_day: date | None
+    without_date: int
