@@ -60,14 +60,16 @@ class Indexer:
             ix = whoosh_index.open_dir(str(generation))
             writer = ix.writer(limitmb=WRITER_MEMORY_MB)
             seen: set[str] = set()
+            # whoosh cannot delete a document still buffered in the same writer, so
+            # repeated ids are held back and replace the first copy after a commit.
+            repeats: dict[str, Article] = {}
             try:
                 for article in articles:
-                    doc = article_to_document(article)
                     if article.id in seen:
-                        writer.update_document(**doc)
+                        repeats[article.id] = article
                         stats.replaced += 1
                     else:
-                        writer.add_document(**doc)
+                        writer.add_document(**article_to_document(article))
                         seen.add(article.id)
                         stats.indexed += 1
                     if on_article:
@@ -75,6 +77,11 @@ class Indexer:
             except BaseException:
                 writer.cancel()
                 raise
+            if repeats:
+                writer.commit()
+                writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+                for article in repeats.values():
+                    writer.update_document(**article_to_document(article))
             writer.commit(optimize=True)
             ix.close()
         except BaseException:

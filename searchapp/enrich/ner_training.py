@@ -1,0 +1,78 @@
+"""Train the named-entity model behind people extraction, on CoNLL-2003.
+
+    python -m searchapp.enrich.ner_training ../shared/data/conll2003
+
+trains on `eng.train`, picks the best model on `eng.testa` (never looks at `eng.testb`)
+and writes it into the package (`searchapp/enrich/model/`), so users never train it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, DocBin, Span
+
+from searchapp.enrich.conll import read_conll
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "ner.cfg"
+MODEL_DIR = HERE / "model"
+
+
+def conll_to_docbin(path: Path, out: Path) -> int:
+    """Write one spaCy Doc per CoNLL document, with gold entities and sentence starts."""
+    nlp = spacy.blank("en")
+    docbin = DocBin()
+    documents = read_conll(path)
+    for document in documents:
+        words: list[str] = []
+        sent_starts: list[bool] = []
+        ents: list[tuple[int, int, str]] = []
+        for sentence in document.sentences:
+            offset = len(words)
+            words.extend(sentence.tokens)
+            sent_starts.extend([True] + [False] * (len(sentence.tokens) - 1))
+            ents.extend((offset + s, offset + e, label) for s, e, label in sentence.spans())
+        doc = Doc(nlp.vocab, words=words, sent_starts=sent_starts)
+        doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
+        docbin.add(doc)
+    docbin.to_disk(out)
+    return len(documents)
+
+
+def train(conll_dir: Path, output: Path, extra: dict | None = None) -> Path:
+    from spacy.cli.train import train as spacy_train
+
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        train_path, dev_path = work_dir / "train.spacy", work_dir / "dev.spacy"
+        print(f"train: {conll_to_docbin(conll_dir / 'eng.train', train_path)} documents")
+        print(f"dev:   {conll_to_docbin(conll_dir / 'eng.testa', dev_path)} documents")
+        overrides = {"paths.train": str(train_path), "paths.dev": str(dev_path), **(extra or {})}
+        spacy_train(CONFIG, work_dir / "out", overrides=overrides)
+        best = work_dir / "out" / "model-best"
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(best, output)
+    return output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("conll_dir", type=Path, help="folder with eng.train and eng.testa")
+    parser.add_argument("--output", type=Path, default=MODEL_DIR)
+    parser.add_argument("--max-epochs", type=int, default=None)
+    args = parser.parse_args(argv)
+    extra = {"training.max_epochs": args.max_epochs} if args.max_epochs else {}
+    print(f"model written to {train(args.conll_dir, args.output, extra)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Reading sources into Articles: text folders with a manifest, JSON Lines, bad records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+from searchapp.enrich import enrich_article
+from searchapp.enrich.title import split_headline
+from searchapp.ingest import SAMPLE_DIR, IngestReport, read_sources
+from searchapp.ingest.dates import ImplausibleDate, parse_published
+from tests.conftest import FIXTURES
+
+
+def test_text_folder_uses_file_stem_as_id_and_manifest_metadata():
+    report = IngestReport()
+    articles = {a.id: a for a in read_sources([SAMPLE_DIR], report)}
+    manifest = json.loads((SAMPLE_DIR / "manifest.json").read_text())["articles"]
+    assert report.read == 5 and not report.skipped
+    for entry in manifest:
+        article = articles[entry["file"].removesuffix(".txt")]
+        assert article.outlet == entry["outlet"]
+        assert article.published == date.fromisoformat(entry["published"])
+        assert article.authors == entry["authors"]
+
+
+def test_text_without_manifest_entry_is_still_indexed(tmp_path):
+    (tmp_path / "loose.txt").write_text("A headline\n\nSome body text about Lavrov.\n")
+    [article] = list(read_sources([tmp_path], IngestReport()))
+    article = enrich_article(article)
+    assert (article.id, article.title, article.outlet) == ("loose", "A headline", "")
+    assert article.body == "Some body text about Lavrov."
+
+
+def test_headline_skips_boilerplate_and_a_repeated_headline():
+    title, body = split_headline("Skip to Content\n\nReal headline\n\nFirst paragraph.")
+    assert (title, body) == ("Real headline", "First paragraph.")
+    title, body = split_headline("Same ‘title’\n\nSame 'title'\n\nParagraph one.\nTwo.")
+    assert (title, body) == ("Same ‘title’", "Paragraph one.\nTwo.")
+
+
+def test_markup_in_copied_text_is_removed():
+    path = SAMPLE_DIR / "001_e714217c4ce465dd.txt"
+    assert "<i>" in path.read_text()
+    [article] = [a for a in read_sources([SAMPLE_DIR], IngestReport()) if a.id == path.stem]
+    enriched = enrich_article(article)
+    assert "<i>" not in enriched.body and "<br/>" not in enriched.body
+
+
+def test_jsonl_reports_bad_lines_with_file_and_line_and_keeps_the_rest():
+    report = IngestReport()
+    articles = list(read_sources([FIXTURES / "mixed.jsonl"], report))
+    assert [a.title for a in articles] == [
+        "Lavrov meets Wang Yi in Moscow", "An article without an id", "Minimal record"
+    ]
+    skipped = {(s.line, s.reason.split(":")[0]) for s in report.skipped}
+    assert skipped == {(3, "invalid JSON"), (4, "missing or empty 'body'"), (5, "'published'")}
+    assert all(s.source.endswith("mixed.jsonl") for s in report.skipped)
+    first = articles[0]
+    assert first.people == ["Sergey Lavrov", "Wang Yi"] and first.authors == ["Jane Doe"]
+    assert articles[1].published == date(2023, 3, 1)
+
+
+def test_derived_ids_are_stable_across_reads(tmp_path):
+    first = [a.id for a in read_sources([FIXTURES / "mixed.jsonl"], IngestReport())]
+    copy = tmp_path / "copy.jsonl"
+    shutil.copy(FIXTURES / "mixed.jsonl", copy)
+    second = [a.id for a in read_sources([copy], IngestReport())]
+    assert first == second
+    assert len(first[1]) == 16 and first[1] != first[2]
+
+
+def test_gzip_jsonl_is_read_transparently(tmp_path):
+    packed = tmp_path / "mixed.jsonl.gz"
+    with gzip.open(packed, "wt", encoding="utf-8") as handle:
+        handle.write((FIXTURES / "mixed.jsonl").read_text())
+    plain = [a.id for a in read_sources([FIXTURES / "mixed.jsonl"], IngestReport())]
+    assert [a.id for a in read_sources([packed], IngestReport())] == plain
+
+
+def test_missing_and_unknown_sources_are_reported(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    report = IngestReport()
+    assert list(read_sources([tmp_path / "nope", tmp_path / "notes.pdf"], report)) == []
+    assert [s.reason.split(" ")[0] for s in report.skipped] == ["no", "unknown"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023-02-22", date(2023, 2, 22)),
+    ("2023-02-22T10:00:00Z", date(2023, 2, 22)),
+    ("2023-02-22T23:30:00+05:00", date(2023, 2, 22)),
+    ("7/23/17", date(2017, 7, 23)),
+    ("", None),
+    (None, None),
+])
+def test_dates(text, expected):
+    assert parse_published(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0001-11-30", "2050-09-30"])
+def test_impossible_dates_are_flagged(text):
+    with pytest.raises(ImplausibleDate):
+        parse_published(text)
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2023-13-01", "22/22/22"])
+def test_unreadable_dates_raise(text):
+    with pytest.raises(ValueError):
+        parse_published(text)
