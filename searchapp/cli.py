@@ -12,6 +12,7 @@ from tqdm import tqdm
 from searchapp.config import Settings
 from searchapp.engine import BuildStats, IndexBusy, Indexer, IndexNotBuilt, IndexStore, Searcher
 from searchapp.ingest import IngestReport
+from searchapp.ingest.layouts import parse_field_map
 
 MAX_SKIPS_LISTED = 20
 
@@ -47,11 +48,17 @@ def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
         print(f"... and {len(report.skipped) - MAX_SKIPS_LISTED} more skipped", file=sys.stderr)
 
 
+def _layout(args):
+    return parse_field_map(args.map) if args.map else None
+
+
 def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
 
     with _progress("indexing") as bar:
-        stats, report = build_index(_store(args), args.sources, lambda _a: bar.update())
+        stats, report = build_index(
+            _store(args), args.sources, lambda _a: bar.update(), _layout(args), args.workers
+        )
     _summary("built", stats, report)
     return 0 if stats.indexed else 1
 
@@ -60,7 +67,9 @@ def cmd_add(args) -> int:
     from searchapp.pipeline import add_to_index
 
     with _progress("adding") as bar:
-        stats, report = add_to_index(_store(args), args.sources, lambda _a: bar.update())
+        stats, report = add_to_index(
+            _store(args), args.sources, lambda _a: bar.update(), _layout(args), args.workers
+        )
     _summary("added", stats, report)
     return 0
 
@@ -124,10 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="rebuild from sources into a new generation (default: bundled sample)"))
     build.add_argument("sources", nargs="*", type=Path,
                        help="folders of .txt (+ manifest.json) or .jsonl[.gz] files")
-    build.set_defaults(func=cmd_build)
     add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
     add.add_argument("sources", nargs="+", type=Path)
-    add.set_defaults(func=cmd_add)
+    for command, func in ((build, cmd_build), (add, cmd_add)):
+        command.add_argument(
+            "--map", action="append", metavar="FIELD=KEY",
+            help="JSON key holding an article field, e.g. --map body=text (repeatable)",
+        )
+        command.add_argument("--workers", type=int, default=None,
+                             help="processes for people extraction (default: all cores)")
+        command.set_defaults(func=func)
     delete = with_index_dir(index_sub.add_parser("delete", help="remove articles by id"))
     delete.add_argument("ids", nargs="+")
     delete.set_defaults(func=cmd_delete)
@@ -146,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (IndexNotBuilt, IndexBusy) as exc:
+    except (IndexNotBuilt, IndexBusy, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -1,35 +1,124 @@
-"""Sources -> ingest -> enrich -> engine: the one path every build and update takes."""
+"""Sources -> ingest -> enrich -> engine: the one path every build and update takes.
+
+People extraction is the expensive step: it runs in a process pool (both cores) on
+batches, while this process reads sources and writes the index, and its results are
+cached by content hash so a rebuild does not run the model on unchanged articles.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 
 from searchapp.article import Article
 from searchapp.engine import BuildStats, Indexer, IndexStore
-from searchapp.enrich import enrich_article
-from searchapp.ingest import SAMPLE_DIR, IngestReport, read_sources
+from searchapp.enrich import normalise_article, people_text
+from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people
+from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
+from searchapp.ingest import SAMPLE_DIR, IngestReport, Layout, read_sources
+
+BATCH_SIZE = 64
 
 
-def enriched(sources: Iterable[Path], report: IngestReport) -> Iterator[Article]:
-    """Read and enrich articles lazily, so a large corpus never sits in memory whole."""
-    for article in read_sources(sources, report):
-        yield enrich_article(article)
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _extract_batch(texts: list[str]) -> list[list[str]]:
+    return [extract_people(text) for text in texts]
+
+
+class _Batch:
+    """Articles of one batch with the people still to extract for some of them."""
+
+    def __init__(self, articles: list[Article], cache: PeopleCache):
+        self.articles = articles
+        self.todo: list[tuple[int, str, str]] = []  # (position, cache key, text)
+        wanted = {}
+        for i, article in enumerate(articles):
+            if not article.people:
+                text = people_text(article)
+                wanted[i] = (cache.key(text), text)
+        found = cache.get_many(key for key, _ in wanted.values())
+        for i, (key, text) in wanted.items():
+            if key in found:
+                articles[i] = replace(articles[i], people=found[key])
+            else:
+                self.todo.append((i, key, text))
+
+    def finish(self, people: list[list[str]], cache: PeopleCache) -> list[Article]:
+        cache.put_many({key: names for (_, key, _), names in zip(self.todo, people, strict=True)})
+        for (i, _, _), names in zip(self.todo, people, strict=True):
+            self.articles[i] = replace(self.articles[i], people=names)
+        return self.articles
+
+
+def enriched(
+    articles: Iterable[Article], cache: PeopleCache, workers: int | None = None
+) -> Iterator[Article]:
+    """Normalise articles and fill their people, in order, extracting in parallel."""
+    workers = workers or default_workers()
+    batches = (
+        _Batch([normalise_article(a) for a in chunk], cache)
+        for chunk in iter(lambda: list(islice(articles, BATCH_SIZE)), [])
+    )
+    if workers == 1:
+        for batch in batches:
+            yield from batch.finish(_extract_batch([t for _, _, t in batch.todo]), cache)
+        return
+    with get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            texts = [text for _, _, text in batch.todo]
+            pending.append((batch, pool.apply_async(_extract_batch, (texts,))))
+            if len(pending) > workers * 2:
+                done, result = pending.popleft()
+                yield from done.finish(result.get(), cache)
+        while pending:
+            done, result = pending.popleft()
+            yield from done.finish(result.get(), cache)
+
+
+def _cache(store: IndexStore) -> PeopleCache:
+    return PeopleCache(store.root / CACHE_NAME, EXTRACTOR_VERSION)
 
 
 def build_index(
-    store: IndexStore, sources: list[Path] | None = None, on_article=None
+    store: IndexStore,
+    sources: list[Path] | None = None,
+    on_article: Callable[[Article], None] | None = None,
+    layout: Layout | None = None,
+    workers: int | None = None,
 ) -> tuple[BuildStats, IngestReport]:
     """Rebuild the index from `sources` (the bundled sample when none are given)."""
     report = IngestReport()
-    stats = Indexer(store).rebuild(enriched(sources or [SAMPLE_DIR], report), on_article)
+    cache = _cache(store)
+    try:
+        articles = read_sources(sources or [SAMPLE_DIR], report, layout)
+        stats = Indexer(store).rebuild(enriched(iter(articles), cache, workers), on_article)
+    finally:
+        cache.close()
     return stats, report
 
 
 def add_to_index(
-    store: IndexStore, sources: list[Path], on_article=None
+    store: IndexStore,
+    sources: list[Path],
+    on_article: Callable[[Article], None] | None = None,
+    layout: Layout | None = None,
+    workers: int | None = None,
 ) -> tuple[BuildStats, IngestReport]:
     """Upsert the articles of `sources` into the live index by id."""
     report = IngestReport()
-    stats = Indexer(store).upsert(enriched(sources, report), on_article)
+    cache = _cache(store)
+    try:
+        articles = read_sources(sources, report, layout)
+        stats = Indexer(store).upsert(enriched(iter(articles), cache, workers), on_article)
+    finally:
+        cache.close()
     return stats, report

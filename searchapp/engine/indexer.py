@@ -58,7 +58,7 @@ class Indexer:
         stats = BuildStats(generation=generation.name)
         try:
             ix = whoosh_index.open_dir(str(generation))
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB, procs=2, multisegment=True)
             seen: set[str] = set()
             # whoosh cannot delete a document still buffered in the same writer, so
             # repeated ids are held back and replace the first copy after a commit.

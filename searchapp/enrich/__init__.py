@@ -1,4 +1,4 @@
-"""Fill and normalise Article fields: title, outlet, people. No whoosh, no Flask here."""
+"""Fill and normalise Article fields: title, outlet, authors, people. No whoosh, no Flask."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 
 from searchapp.article import Article
+from searchapp.enrich.authors import clean_authors
+from searchapp.enrich.outlets import clean_outlet
 from searchapp.enrich.people import extract_people
 from searchapp.enrich.title import split_headline
 
@@ -24,18 +26,29 @@ def clean_text(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
 
 
-def enrich_article(article: Article) -> Article:
-    """Return the article with a headline, clean text, a tidy outlet and its people."""
+def normalise_article(article: Article) -> Article:
+    """Headline, clean text, tidy outlet and authors: everything but people (cheap)."""
     body = clean_text(article.body)
     title = _SPACES.sub(" ", article.title).strip()
     if not title:
         title, body = split_headline(body)
-    people = article.people or extract_people(f"{title}\n\n{body}")
     return replace(
         article,
         title=title,
         body=body.strip(),
-        outlet=_SPACES.sub(" ", article.outlet).strip(),
-        authors=[a for a in (_SPACES.sub(" ", x).strip() for x in article.authors) if a],
-        people=people,
+        outlet=clean_outlet(article.outlet),
+        authors=clean_authors(article.authors),
     )
+
+
+def people_text(article: Article) -> str:
+    """The text people are extracted from: headline and body."""
+    return f"{article.title}\n\n{article.body}"
+
+
+def enrich_article(article: Article) -> Article:
+    """Return the article normalised and with the people it mentions."""
+    article = normalise_article(article)
+    if article.people:
+        return article
+    return replace(article, people=extract_people(people_text(article)))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+# Changes whenever extraction results would change, so cached results are not reused.
+EXTRACTOR_VERSION = "rules-1"
+
 # Words that precede or join a name but are not part of it.
 TITLES = {
     "president", "vice", "prime", "minister", "foreign", "secretary", "general", "state",

@@ -1,16 +1,19 @@
-"""JSON Lines articles in searchapp's own schema (optionally gzip-compressed)."""
+"""JSON Lines articles (optionally gzip-compressed) in our schema or a known/mapped layout."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from searchapp.article import Article
-from searchapp.ingest.dates import parse_published
+from searchapp.enrich.outlets import OutletNames
+from searchapp.ingest.dates import ImplausibleDate, parse_published
+from searchapp.ingest.layouts import OWN, Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
 
@@ -37,50 +40,104 @@ def _string_list(value: object, name: str) -> list[str]:
     raise ValueError(f"'{name}' must be a list of strings")
 
 
-def record_to_article(record: object, source: str) -> Article:
-    """Convert one decoded JSON record to an Article; ValueError says what is wrong."""
+def _text(record: dict, key: str) -> str:
+    value = record.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def record_to_article(
+    record: object,
+    source: str,
+    report: IngestReport,
+    layout: Layout = OWN,
+    outlets: OutletNames | None = None,
+) -> Article:
+    """Convert one decoded JSON record to an Article; ValueError says what is wrong.
+
+    An implausible date (year 0001 or 2050) is blanked and counted, not fatal.
+    """
     if not isinstance(record, dict):
         raise ValueError("record is not a JSON object")
-    title = record.get("title")
-    body = record.get("body")
+    title = record.get(layout.key("title"))
+    body = record.get(layout.key("body"))
     if not isinstance(body, str) or not body.strip():
-        raise ValueError("missing or empty 'body'")
+        raise ValueError(f"missing or empty '{layout.key('body')}'")
     if not isinstance(title, str) or not title.strip():
-        raise ValueError("missing or empty 'title'")
-    raw_id = record.get("id")
-    article_id = str(raw_id).strip() if raw_id not in (None, "") else content_id(title, body)
+        raise ValueError(f"missing or empty '{layout.key('title')}'")
+    article_id = _text(record, layout.key("id")) or content_id(title, body)
     try:
-        published = parse_published(record.get("published"))
+        published = parse_published(record.get(layout.key("published")))
+    except ImplausibleDate:
+        report.note("implausible dates left empty")
+        published = None
     except ValueError as exc:
-        raise ValueError(f"'published': {exc}") from None
+        raise ValueError(f"'{layout.key('published')}': {exc}") from None
+    outlet = _text(record, layout.key("outlet"))
+    if outlets is not None:
+        outlet = outlets.name(outlet, _text(record, layout.outlet_domain or ""))
     return Article(
         id=article_id,
         title=title.strip(),
         body=body,
-        outlet=str(record.get("outlet") or "").strip(),
+        outlet=outlet,
         published=published,
-        authors=_string_list(record.get("authors"), "authors"),
-        people=_string_list(record.get("people"), "people"),
-        url=str(record.get("url") or "").strip(),
+        authors=_string_list(record.get(layout.key("authors")), layout.key("authors")),
+        people=_string_list(record.get(layout.key("people")), layout.key("people")),
+        url=_text(record, layout.key("url")),
         source=source,
     )
 
 
-def read_jsonl(path: Path, report: IngestReport) -> Iterator[Article]:
-    """Yield an Article per good line; bad lines are reported with file and line number."""
+def _records(path: Path) -> Iterator[tuple[int, str]]:
     with open_text(path) as handle:
         for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.skip(str(path), line_number, f"invalid JSON: {exc.msg}")
-                continue
-            try:
-                article = record_to_article(record, f"{path}:{line_number}")
-            except ValueError as exc:
-                report.skip(str(path), line_number, str(exc))
-                continue
-            report.read += 1
-            yield article
+            if line.strip():
+                yield line_number, line
+
+
+def _first_record(path: Path) -> dict | None:
+    for _, line in _records(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            return record
+    return None
+
+
+def _outlet_names(path: Path, layout: Layout) -> OutletNames:
+    """A first pass over the file: which labels appear on which outlet domain."""
+    pairs: Counter = Counter()
+    for _, line in _records(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            pairs[_text(record, layout.key("outlet")), _text(record, layout.outlet_domain)] += 1
+    return OutletNames(pairs)
+
+
+def read_jsonl(
+    path: Path, report: IngestReport, layout: Layout | None = None
+) -> Iterator[Article]:
+    """Yield an Article per good line; bad lines are reported with file and line number.
+
+    The layout is recognised from the first record's keys unless one is given.
+    """
+    layout = layout or detect_layout(_first_record(path) or {})
+    outlets = _outlet_names(path, layout) if layout.outlet_domain else None
+    for line_number, line in _records(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.skip(str(path), line_number, f"invalid JSON: {exc.msg}")
+            continue
+        try:
+            article = record_to_article(record, f"{path}:{line_number}", report, layout, outlets)
+        except ValueError as exc:
+            report.skip(str(path), line_number, str(exc))
+            continue
+        report.read += 1
+        yield article

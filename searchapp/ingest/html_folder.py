@@ -1,0 +1,55 @@
+"""A folder of saved article pages, read with trafilatura (text, title, date, site, authors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from searchapp.article import Article
+from searchapp.ingest.dates import ImplausibleDate, parse_published
+from searchapp.ingest.report import IngestReport
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def _without_headline(text: str, title: str) -> str:
+    first, _, rest = text.partition("\n")
+    return rest.strip() if title and first.strip() == title.strip() else text.strip()
+
+
+def read_html_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
+    """Yield one Article per saved page; the id is the file name without extension."""
+    import trafilatura  # imported here: it is slow to import and only pages need it
+
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in HTML_SUFFIXES):
+        try:
+            page = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            report.skip(str(path), None, f"unreadable: {exc}")
+            continue
+        extracted = trafilatura.bare_extraction(page, with_metadata=True)
+        doc = extracted.as_dict() if extracted is not None else {}
+        text, title = (doc.get("text") or "").strip(), (doc.get("title") or "").strip()
+        if not text:
+            report.skip(str(path), None, "no article text found in the page")
+            continue
+        try:
+            published = parse_published(doc.get("date"))
+        except ImplausibleDate:
+            report.note("implausible dates left empty")
+            published = None
+        except ValueError:
+            report.note("unreadable page dates left empty")
+            published = None
+        authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
+        report.read += 1
+        yield Article(
+            id=path.stem,
+            title=title,
+            body=_without_headline(text, title),
+            outlet=(doc.get("sitename") or doc.get("hostname") or "").strip(),
+            published=published,
+            authors=authors,
+            url=(doc.get("url") or "").strip(),
+            source=str(path),
+        )
