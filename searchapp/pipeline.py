@@ -59,9 +59,18 @@ class _Batch:
 
 
 def enriched(
-    articles: Iterable[Article], cache: PeopleCache, workers: int | None = None
+    articles: Iterable[Article],
+    cache: PeopleCache,
+    workers: int | None = None,
+    people: bool = True,
 ) -> Iterator[Article]:
-    """Normalise articles and fill their people, in order, extracting in parallel."""
+    """Normalise articles and fill their people, in order, extracting in parallel.
+
+    With `people=False` (collections that are not news) only normalisation runs.
+    """
+    if not people:
+        yield from (normalise_article(a) for a in articles)
+        return
     workers = workers or default_workers()
     batches = (
         _Batch([normalise_article(a) for a in chunk], cache)
@@ -94,13 +103,16 @@ def build_index(
     on_article: Callable[[Article], None] | None = None,
     layout: Layout | None = None,
     workers: int | None = None,
+    people: bool = True,
 ) -> tuple[BuildStats, IngestReport]:
     """Rebuild the index from `sources` (the bundled sample when none are given)."""
     report = IngestReport()
     cache = _cache(store)
     try:
         articles = read_sources(sources or [SAMPLE_DIR], report, layout)
-        stats = Indexer(store).rebuild(enriched(iter(articles), cache, workers), on_article)
+        stats = Indexer(store).rebuild(
+            enriched(iter(articles), cache, workers, people), on_article
+        )
     finally:
         cache.close()
     return stats, report

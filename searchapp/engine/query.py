@@ -3,37 +3,50 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup, WildcardPlugin
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query.qcore import _NullQuery
 
 from searchapp.engine.schema import QUERY_FIELD_ALIASES, TEXT_FIELDS
 
-TITLE_BOOST = 2.0
+TITLE_BOOST = 0.5
 # Words combine with OR: BM25 already ranks documents that match more words higher,
 # and a long question should not need every word to match. (whoosh's own coordination
 # bonus, OrGroup.factory, zeroes scores when a word is missing from one field.)
 _SYNTAX = re.compile(r"[\"'()\[\]{}:^~*?\\+\-<>/]")
 
 
+class StarWildcardPlugin(WildcardPlugin):
+    """`diplom*` is a wildcard; a `?` is not: users end questions with it, and
+    whoosh would read "titles?" as "titles plus one more letter" and miss "titles"."""
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
+
+
+def _parser(schema, with_syntax: bool) -> MultifieldParser:
+    parser = MultifieldParser(
+        list(TEXT_FIELDS), schema, fieldboosts={"text": 1.0, "title": TITLE_BOOST},
+        group=OrGroup,
+    )
+    parser.remove_plugin_class(WildcardPlugin)
+    if with_syntax:
+        parser.add_plugin(StarWildcardPlugin())
+        parser.add_plugin(FieldAliasPlugin(QUERY_FIELD_ALIASES))
+        parser.add_plugin(DateParserPlugin(free=False))
+    return parser
+
+
 class QueryText:
     """Parses query syntax: words, "phrases", AND/OR/NOT, title:/outlet:/person: fields."""
 
     def __init__(self, schema):
-        self.parser = MultifieldParser(
-            list(TEXT_FIELDS),
-            schema,
-            fieldboosts={"title": TITLE_BOOST},
-            group=OrGroup,
-        )
-        self.parser.add_plugin(FieldAliasPlugin(QUERY_FIELD_ALIASES))
-        self.parser.add_plugin(DateParserPlugin(free=False))
-        self.plain = MultifieldParser(
-            list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST},
-            group=OrGroup,
-        )
+        self.parser = _parser(schema, with_syntax=True)
+        self.plain = _parser(schema, with_syntax=False)
+        self.analyzer = schema[TEXT_FIELDS[0]].analyzer
 
     def parse(self, text: str) -> wq.Query:
         """The query for `text`; empty text matches every document.
@@ -50,7 +63,23 @@ class QueryText:
         if parsed is None or isinstance(parsed, _NullQuery) or _has_errors(parsed):
             words = _SYNTAX.sub(" ", text)
             parsed = self.plain.parse(words) if words.strip() else wq.NullQuery
-        return _exclusions_apply_to_group(parsed)
+        return self._weigh_repeats(_exclusions_apply_to_group(parsed), text)
+
+    def _weigh_repeats(self, q: wq.Query, text: str) -> wq.Query:
+        """A word the query repeats counts that many times (BM25's query term frequency).
+
+        whoosh folds repeated clauses into one while normalising; long natural-language
+        queries ("retrieval systems ... online retrieval") lose what the user stressed.
+        """
+        counts = Counter(token.text for token in self.analyzer(text))
+        repeated = {term for term, n in counts.items() if n > 1}
+        if not repeated:
+            return q
+        for leaf in q.leaves():
+            if isinstance(leaf, wq.Term) and leaf.fieldname in TEXT_FIELDS \
+                    and leaf.text in repeated:
+                leaf.boost *= counts[leaf.text]
+        return q
 
 
 def _exclusions_apply_to_group(q: wq.Query) -> wq.Query:

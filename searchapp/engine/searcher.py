@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.query import QueryText
 from searchapp.engine.schema import split_list
+from searchapp.engine.scoring import weighting
 from searchapp.engine.snippets import lead, make_snippet
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
@@ -23,9 +23,6 @@ from searchapp.engine.types import (
     SearchRequest,
     SearchResult,
 )
-
-BM25_B = 0.75
-BM25_K1 = 1.2
 
 
 def _positive_leaves(q: wq.Query):
@@ -76,7 +73,7 @@ class Searcher:
     def _open(self) -> _Snapshot:
         path = self.store.current_path()
         ix = self.store.open_current()
-        searcher = ix.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
+        searcher = ix.searcher(weighting=weighting())
         return _Snapshot(
             generation=path.name,
             index=ix,
@@ -200,8 +197,8 @@ class Searcher:
             key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
             order = np.lexsort((docnums, key))
             page = [(int(d), None) for d in docnums[order[start:end]]]
-        terms = self._highlight_terms(snap, q)
-        analyzer = snap.index.schema["body"].analyzer
+        terms = self._highlight_terms(snap, q) if request.snippets else None
+        analyzer = snap.index.schema["text"].analyzer
         return [self._hit(snap, docnum, score, terms, analyzer) for docnum, score in page]
 
     @staticmethod
@@ -215,7 +212,7 @@ class Searcher:
         found = set()
         for leaf in _positive_leaves(q):
             for field, text in leaf.expanded_terms(reader, phrases=True):
-                if field in ("title", "body") and (field, text) in reader:
+                if field in ("title", "text") and (field, text) in reader:
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(found)
 
@@ -232,7 +229,8 @@ class Searcher:
             people=split_list(stored.get("people")),
             url=stored.get("url", ""),
             score=round(float(score), 4) if score is not None else None,
-            snippet=make_snippet(body, terms, analyzer) if terms else lead(body),
+            snippet=(make_snippet(body, terms, analyzer) if terms else lead(body))
+            if terms is not None else "",
         )
 
     def stats(self) -> IndexStats:

@@ -23,6 +23,7 @@ class SearchRequest:
     facets: tuple[str, ...] = FACET_FIELDS
     facet_size: int = 10
     date_interval: str | None = None
+    snippets: bool = True
 
 
 @dataclass
