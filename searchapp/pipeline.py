@@ -18,7 +18,7 @@ from pathlib import Path
 from searchapp.article import Article
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.enrich import normalise_article, people_text
-from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people
+from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people_many
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
 from searchapp.ingest import SAMPLE_DIR, IngestReport, Layout, read_sources
 
@@ -30,7 +30,7 @@ def default_workers() -> int:
 
 
 def _extract_batch(texts: list[str]) -> list[list[str]]:
-    return [extract_people(text) for text in texts]
+    return extract_people_many(texts) if texts else []
 
 
 class _Batch:

@@ -7,12 +7,14 @@ count is one `np.bincount` over that mask, never a Python loop over hits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 
 from searchapp.engine.types import DateBucket, FacetBucket
+from searchapp.enrich.names import canonical_names, variant_key
 
 EPOCH = date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
@@ -25,15 +27,22 @@ def day_number(day: date) -> int:
 
 @dataclass
 class ValueColumn:
-    """A many-valued field as (document, value) posting pairs."""
+    """A many-valued field as (document, value) posting pairs.
+
+    `aliases` maps other spellings (raw indexed values, or `key(value)` forms) to a
+    value's id, so filters accept them and facets show one value per thing.
+    """
 
     values: list[str]
     index: dict[str, int]
     posting_doc: np.ndarray
     posting_value: np.ndarray
+    aliases: dict = field(default_factory=dict)
+    key: Callable[[str], Hashable] | None = None
 
     @classmethod
-    def from_reader(cls, reader, fieldname: str) -> ValueColumn:
+    def from_reader(cls, reader, fieldname: str,
+                    key: Callable[[str], Hashable] | None = None) -> ValueColumn:
         values: list[str] = []
         docs: list[np.ndarray] = []
         value_ids: list[np.ndarray] = []
@@ -45,12 +54,51 @@ class ValueColumn:
             value_ids.append(np.full(len(ids), len(values), dtype=np.int32))
             values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
         empty = np.zeros(0, dtype=np.int32)
-        return cls(
+        column = cls(
             values=values,
             index={v: i for i, v in enumerate(values)},
             posting_doc=np.concatenate(docs) if docs else empty,
             posting_value=np.concatenate(value_ids) if value_ids else empty,
+            key=key,
         )
+        column.aliases = {key(v): i for i, v in enumerate(values)} if key else {}
+        return column
+
+    def document_counts(self) -> dict[str, int]:
+        return dict(zip(self.values, np.bincount(self.posting_value,
+                                                  minlength=len(self.values)).tolist(),
+                        strict=True))
+
+    def merged(self, canonical: dict[str, str]) -> ValueColumn:
+        """One value per canonical name; a document counts once per canonical value."""
+        names = sorted(set(canonical.get(v, v) for v in self.values))
+        index = {name: i for i, name in enumerate(names)}
+        old_to_new = np.array([index[canonical.get(v, v)] for v in self.values], dtype=np.int64)
+        pairs = np.unique(self.posting_doc.astype(np.int64) * len(names)
+                          + old_to_new[self.posting_value]) if len(names) else np.zeros(0)
+        aliases = {v: index[canonical.get(v, v)] for v in self.values}
+        if self.key:
+            aliases.update({self.key(v): index[canonical.get(v, v)] for v in self.values})
+        return ValueColumn(
+            values=names,
+            index=index,
+            posting_doc=(pairs // max(len(names), 1)).astype(np.int32),
+            posting_value=(pairs % max(len(names), 1)).astype(np.int32),
+            aliases=aliases,
+            key=self.key,
+        )
+
+    def lookup(self, value: str) -> int | None:
+        """The id of `value` or of the value it is another spelling of."""
+        if value in self.index:
+            return self.index[value]
+        if value in self.aliases:
+            return self.aliases[value]
+        return self.aliases.get(self.key(value)) if self.key else None
+
+    def display(self, value: str) -> str:
+        found = self.lookup(value)
+        return self.values[found] if found is not None else value
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in `mask` carry each value."""
@@ -58,7 +106,7 @@ class ValueColumn:
 
     def mask_for(self, wanted: list[str], doc_count: int) -> np.ndarray:
         """Documents carrying any of `wanted` (OR within a field)."""
-        ids = [self.index[v] for v in wanted if v in self.index]
+        ids = [i for i in (self.lookup(v) for v in wanted) if i is not None]
         mask = np.zeros(doc_count, dtype=bool)
         if ids:
             mask[self.posting_doc[np.isin(self.posting_value, ids)]] = True
@@ -69,20 +117,15 @@ class ValueColumn:
     ) -> list[FacetBucket]:
         """The top `size` values by count, plus every selected value even at count 0."""
         counts = self.counts(mask)
+        chosen = {self.lookup(v) for v in selected} - {None}
         nonzero = np.flatnonzero(counts)
         # Sort by count descending, then value ascending, for a stable order.
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), self.values[i]))
-        top = order[:size]
-        chosen = set(selected)
-        buckets = [
-            FacetBucket(self.values[i], int(counts[i]), self.values[i] in chosen) for i in top
-        ]
-        shown = {b.value for b in buckets}
+        shown = order[:size] + sorted(chosen - set(order[:size]))
+        buckets = [FacetBucket(self.values[i], int(counts[i]), i in chosen) for i in shown]
         for value in selected:
-            if value not in shown:
-                count = int(counts[self.index[value]]) if value in self.index else 0
-                buckets.append(FacetBucket(value, count, True))
-                shown.add(value)
+            if self.lookup(value) is None and value not in {b.value for b in buckets}:
+                buckets.append(FacetBucket(value, 0, True))
         return buckets
 
 
@@ -155,6 +198,12 @@ def _date_bucket(start: date, interval: str, count: int) -> DateBucket:
     return DateBucket(str(start.year), start, date(start.year, 12, 31), count)
 
 
+def _people_column(reader) -> ValueColumn:
+    """People as indexed, merged into one canonical name per person across the corpus."""
+    raw = ValueColumn.from_reader(reader, "people", key=variant_key)
+    return raw.merged(canonical_names(raw.document_counts()))
+
+
 @dataclass
 class FacetColumns:
     """Everything facets and filters need about one index generation."""
@@ -173,7 +222,7 @@ class FacetColumns:
         return cls(
             doc_count=doc_count,
             live=live,
-            outlet=ValueColumn.from_reader(reader, "outlet"),
-            person=ValueColumn.from_reader(reader, "people"),
+            outlet=ValueColumn.from_reader(reader, "outlet", key=str.casefold),
+            person=_people_column(reader),
             day=DayColumn.from_reader(reader, "day", doc_count),
         )

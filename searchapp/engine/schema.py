@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from whoosh import fields
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 
 from searchapp.article import Article
+from searchapp.enrich.names import fold
 
 # Query-syntax field names users type, mapped to the word-level fields behind them.
 QUERY_FIELD_ALIASES = {
@@ -25,9 +26,18 @@ def text_analyzer():
     return StemmingAnalyzer()
 
 
+class NameVariantFilter(Filter):
+    """Folds name spellings (Sergey/Sergei) so `person:sergey` finds both."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
 def name_analyzer():
     """Lowercased words without stemming or stop words, so `person:yi` finds Wang Yi."""
-    return RegexTokenizer(r"\w+(?:['’\-]\w+)*") | LowercaseFilter()
+    return RegexTokenizer(r"\w+(?:['’\-]\w+)*") | LowercaseFilter() | NameVariantFilter()
 
 
 def build_schema() -> fields.Schema:

@@ -42,6 +42,11 @@ def _day(number: int) -> date:
     return EPOCH + timedelta(days=number)
 
 
+def _canonical_people(columns: FacetColumns, stored: str | None) -> list[str]:
+    """An article's people under the corpus-wide canonical names the facets use."""
+    return list(dict.fromkeys(columns.person.display(name) for name in split_list(stored)))
+
+
 def _published(value) -> date | None:
     return value.date() if value is not None else None
 
@@ -226,7 +231,7 @@ class Searcher:
             outlet=stored.get("outlet", ""),
             published=_published(stored.get("published")),
             authors=split_list(stored.get("authors")),
-            people=split_list(stored.get("people")),
+            people=_canonical_people(snap.columns, stored.get("people")),
             url=stored.get("url", ""),
             score=round(float(score), 4) if score is not None else None,
             snippet=(make_snippet(body, terms, analyzer) if terms else lead(body))
@@ -273,6 +278,6 @@ class Searcher:
             outlet=stored.get("outlet", ""),
             published=_published(stored.get("published")),
             authors=split_list(stored.get("authors")),
-            people=split_list(stored.get("people")),
+            people=_canonical_people(snap.columns, stored.get("people")),
             url=stored.get("url", ""),
         )

@@ -1,111 +1,119 @@
-"""People mentioned in an article, as canonical full names in order of first mention.
+"""People mentioned in an article, as full names in order of first mention.
 
-Mentions are found by `find_name_spans`; this module then applies the rules that make
-one name per person within an article: titles and possessives are dropped, and a
-surname-only or given-name mention resolves to the full name used elsewhere.
+A spaCy named-entity model trained on CoNLL-2003 by `searchapp.enrich.ner_training`
+(shipped in `searchapp/enrich/model/`) finds the PER mentions; `names` then drops titles
+and possessives and resolves short mentions to the article's full names.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
-# Changes whenever extraction results would change, so cached results are not reused.
-EXTRACTOR_VERSION = "rules-1"
+from spacy.lang.en.stop_words import STOP_WORDS
 
-# Words that precede or join a name but are not part of it.
-TITLES = {
-    "president", "vice", "prime", "minister", "foreign", "secretary", "general", "state",
-    "spokesman", "spokeswoman", "spokesperson", "chancellor", "premier", "king", "queen",
-    "prince", "princess", "senator", "sen", "rep", "representative", "governor", "gov",
-    "mayor", "judge", "justice", "chairman", "chairwoman", "director", "ambassador",
-    "envoy", "commissioner", "leader", "deputy", "chief", "comrade", "mr", "mrs", "ms",
-    "miss", "dr", "sir", "dame", "lord", "lady", "pope", "sheikh", "gen", "col", "lt",
-    "capt", "sgt", "adm", "speaker", "attorney", "top", "former", "late", "defense",
-    "defence", "interior", "finance", "trade", "council", "national", "security", "adviser",
-    "advisor", "counterpart", "officer", "official", "by", "and", "with", "said",
-}
-# Capitalised words that start sentences, name days and months, or name groups of
-# people, places and institutions: a span holding one of them is not a person.
-NOT_NAMES = {
-    "the", "a", "an", "in", "on", "at", "of", "for", "to", "from", "as", "but", "if",
-    "when", "while", "after", "before", "during", "this", "that", "these", "those", "it",
-    "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "its", "there",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
-    "russian", "chinese", "american", "ukrainian", "european", "western", "soviet",
-    "british", "french", "german", "sino", "russia", "china", "ukraine", "moscow",
-    "beijing", "kyiv", "washington", "kremlin", "west", "east", "north", "south", "us",
-    "u.s", "uk", "un", "u.n", "nato", "eu", "united", "states", "nations", "kingdom",
-    "republic", "federation", "union", "party", "communist", "ministry", "department",
-    "office", "commission", "committee", "assembly", "conference", "house", "street",
-    "journal", "news", "post", "times", "network", "company", "group", "agency", "bros",
-    "war", "sea", "city", "photo", "pool", "full", "article", "posts", "guidelines",
-    "community", "cold", "world", "second", "hong", "kong", "africa", "read", "similar",
-    "levels", "new", "affairs", "central", "image", "images", "getty", "reuters", "ap",
-    "telegram", "twitter", "cnn", "fox", "bbc", "cable", "discovery", "within", "chatham",
-}
-_TOKEN = r"[A-Z][a-zA-Z\u00C0-\u024F'’\-]*\.?"
-_SPAN = re.compile(rf"{_TOKEN}(?:[ \t]+{_TOKEN})*")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_article
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+BATCH_SIZE = 32
+RULES_VERSION = "names-3"
+_ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
-def _clean_token(token: str) -> str:
-    return _POSSESSIVE.sub("", token.rstrip("."))
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy  # imported on first use: loading spaCy is slow and only enrich needs it
+
+    if not (MODEL_DIR / "meta.json").exists():
+        raise RuntimeError(
+            f"people model missing in {MODEL_DIR}: train it with "
+            "`python -m searchapp.enrich.ner_training ../shared/data/conll2003`"
+        )
+    return spacy.load(MODEL_DIR)
 
 
-def clean_name(span: str) -> str:
-    """Drop leading titles/honorifics and trailing possessives: "President Biden's" -> "Biden"."""
-    tokens = [_clean_token(t) for t in span.split()]
-    while tokens and tokens[0].casefold() in TITLES | NOT_NAMES:
-        tokens.pop(0)
-    while tokens and tokens[-1].casefold() in TITLES | NOT_NAMES:
-        tokens.pop()
-    return " ".join(tokens)
+def _model_version() -> str:
+    try:
+        meta = json.loads((MODEL_DIR / "meta.json").read_text())
+    except FileNotFoundError:
+        return "missing"
+    return f"{meta.get('name')}-{meta.get('version')}-{meta.get('performance', {}).get('ents_f')}"
 
 
-def find_name_spans(text: str) -> list[str]:
-    """Candidate person names, in text order, with titles removed (first-cut rules)."""
-    spans: list[str] = []
-    for match in _SPAN.finditer(text):
-        # Split a run of capitalised words where a title or non-name word sits inside it,
-        # so "Foreign Minister Sergei Lavrov Beijing" still yields "Sergei Lavrov".
-        part: list[str] = []
-        for token in match.group(0).split() + [""]:
-            word = _clean_token(token).casefold()
-            if token and word not in TITLES and word not in NOT_NAMES:
-                part.append(token)
-                if not _POSSESSIVE.search(token):
-                    continue
-            if part:
-                name = clean_name(" ".join(part))
-                if name and len(name.split()) <= 3:
-                    spans.append(name)
-            part = []
-    return spans
+# Changes whenever results would change, so the content-hash cache is not reused wrongly.
+EXTRACTOR_VERSION = f"{_model_version()}+{RULES_VERSION}"
 
 
-def resolve_mentions(spans: list[str]) -> list[str]:
-    """Map short mentions onto the full names of the same article, keep first-mention order.
+def normalise_for_model(text: str) -> str:
+    """Typographic quotes and dashes as in the training text (CoNLL uses ASCII)."""
+    return text.translate(_ASCII_PUNCT)
 
-    A one-word mention becomes the full name whose surname or given name it is when
-    exactly one full name fits; one-word mentions that fit no full name are dropped,
-    and so are ambiguous ones ("Wang" with both Wang Yi and Wang Wenbin present).
+
+def people_in_doc(doc) -> list[str]:
+    """People of one processed spaCy Doc.
+
+    A string counts as a person only where PER is its most frequent label in the
+    article (document-level label consistency: "Kyiv" tagged PER once and LOC four
+    times is a place). Edge words the article uses only inside places or organisations
+    are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone is completed
+    from the text when the article writes a given name before it ("Nikolai Patrushev").
     """
-    full_names = [s for s in spans if len(s.split()) >= 2]
-    order: dict[str, int] = {}
-    for position, span in enumerate(spans):
-        if len(span.split()) >= 2:
-            name = span
-        else:
-            fits = {f for f in full_names if span in f.split()}
-            if len(fits) != 1:
-                continue
-            name = fits.pop()
-        order.setdefault(name, position)
-    return sorted(order, key=order.__getitem__)
+    labels: dict[str, Counter] = {}
+    other_words: set[str] = set()
+    person_words: set[str] = set()
+    mentions: list[str] = []
+    for ent in doc.ents:
+        words = ent.text.split()
+        (person_words if ent.label_ == "PER" else other_words).update(words)
+        name = clean_name(ent.text)
+        if not name:
+            continue
+        labels.setdefault(name, Counter())[ent.label_] += 1
+        if ent.label_ == "PER":
+            mentions.append(name)
+    not_names = other_words - person_words
+    people = []
+    for mention in mentions:
+        if labels[mention]["PER"] < max(labels[mention].values()):
+            continue
+        words = mention.split()
+        while len(words) > 1 and words[-1] in not_names:
+            words.pop()
+        while len(words) > 1 and words[0] in not_names:
+            words.pop(0)
+        people.append(" ".join(words))
+    name_words = {w for m in people if " " in m for w in (m.split()[0], m.split()[-1])}
+    completed = []
+    for mention in people:
+        if " " not in mention and mention not in name_words:
+            mention = _full_name_in_text(doc.text, mention, not_names) or mention
+        completed.append(mention)
+    return resolve_in_article(completed)
+
+
+def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
+    """The most frequent "Given Surname" written in the text, if any."""
+    pattern = re.compile(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) {re.escape(surname)}\b")
+    candidates = Counter(
+        given for given in pattern.findall(text)
+        if given.casefold() not in TITLES and given.casefold() not in NEVER_PEOPLE
+        and given.casefold() not in STOP_WORDS and given not in not_names
+    )
+    if not candidates:
+        return None
+    return f"{candidates.most_common(1)[0][0]} {surname}"
+
+
+def extract_people_many(texts: Iterable[str]) -> list[list[str]]:
+    """`extract_people` for many texts at once (batched through the model)."""
+    docs = _nlp().pipe((normalise_for_model(t) for t in texts), batch_size=BATCH_SIZE)
+    return [people_in_doc(doc) for doc in docs]
 
 
 def extract_people(text: str) -> list[str]:
-    """The people an article mentions, as canonical full names in order of first mention."""
-    return resolve_mentions(find_name_spans(text))
+    """The people an article mentions, as full names in order of first mention."""
+    return extract_people_many([text])[0]

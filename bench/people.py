@@ -1,0 +1,94 @@
+"""People extraction against CoNLL-2003 and on the bundled sample.
+
+    python -m bench.people [--data ../shared/data]
+
+Prints PER entity-level precision/recall/F1 (exact spans, the model alone) on eng.testa
+(the split the model was tuned on) and eng.testb (reported once, never tuned on);
+document-level F1 of `extract_people` on the set of distinct people per document (a
+surname-only gold mention that the document also names in full counts as that full
+name); speed in words per second on one core with peak memory; and the sample's people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from bench.table import print_table
+from searchapp.engine import IndexStore, Searcher
+from searchapp.engine.types import SearchRequest
+from searchapp.enrich.conll import Score, read_conll
+from searchapp.enrich.people import _nlp, extract_people_many
+from searchapp.pipeline import build_index
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def entity_scores(path: Path) -> Score:
+    nlp = _nlp()
+    score = Score()
+    for document in read_conll(path):
+        sentences = document.sentences
+        docs = nlp.pipe(Doc(nlp.vocab, words=s.tokens) for s in sentences)
+        for sentence, doc in zip(sentences, docs, strict=True):
+            predicted = {(e.start, e.end) for e in doc.ents if e.label_ == "PER"}
+            gold = {(s, e) for s, e, label in sentence.spans() if label == "PER"}
+            score.add(predicted, gold)
+    return score
+
+
+def document_scores(path: Path) -> tuple[Score, float, int]:
+    documents = read_conll(path)
+    texts = [d.text() for d in documents]
+    words = sum(len(t.split()) for t in texts)
+    started = time.perf_counter()
+    predicted = extract_people_many(texts)
+    seconds = time.perf_counter() - started
+    score = Score()
+    for document, names in zip(documents, predicted, strict=True):
+        score.add({n.casefold() for n in names}, {n.casefold() for n in document.people()})
+    return score, words / seconds, words
+
+
+def sample_people() -> tuple[list[list[object]], list[tuple[str, int]]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = IndexStore(tmp)
+        build_index(store, workers=1)
+        searcher = Searcher(store)
+        result = searcher.search(SearchRequest(per_page=5, facet_size=100, facets=("person",)))
+        rows = [[hit.outlet, ", ".join(hit.people)] for hit in result.hits]
+        facet = [(b.value, b.count) for b in result.facets["person"]]
+    return rows, facet
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args(argv)
+    conll = args.data / "conll2003"
+    rows = []
+    for split in ("eng.testa", "eng.testb"):
+        entity = entity_scores(conll / split)
+        document, words_per_second, words = document_scores(conll / split)
+        rows.append([split, entity.precision, entity.recall, entity.f1,
+                     document.precision, document.recall, document.f1,
+                     f"{words:,}", f"{words_per_second:,.0f}"])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print_table(["split", "PER P", "PER R", "PER F1", "doc P", "doc R", "doc F1", "words",
+                 "words/s (1 core)"], rows,
+                title="People extraction on CoNLL-2003 (PER: exact spans; doc: distinct "
+                      "people per document)")
+    print(f"peak memory: {peak_mb:.0f} MB")
+    people, facet = sample_people()
+    print_table(["outlet", "people"], people, title="People of the five sample articles")
+    print_table(["person facet value", "articles"], facet[:15], title="Person facet (sample)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

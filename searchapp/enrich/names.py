@@ -1,0 +1,145 @@
+"""Person-name rules shared by extraction (per article) and the index (across the corpus):
+titles and possessives off, spelling variants folded, short mentions resolved."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Words that precede a name but are not part of it: titles, offices, honorifics.
+TITLES = {
+    "president", "vice", "prime", "minister", "foreign", "secretary", "general", "state",
+    "spokesman", "spokeswoman", "spokesperson", "chancellor", "premier", "king", "queen",
+    "prince", "princess", "senator", "sen", "rep", "representative", "governor", "gov",
+    "mayor", "judge", "justice", "chairman", "chairwoman", "director", "ambassador",
+    "envoy", "commissioner", "leader", "deputy", "chief", "comrade", "mr", "mrs", "ms",
+    "miss", "dr", "sir", "dame", "lord", "lady", "pope", "sheikh", "gen", "col", "lt",
+    "capt", "sgt", "adm", "speaker", "attorney", "former", "late", "defense", "defence",
+    "interior", "finance", "trade", "adviser", "advisor", "coach", "manager", "professor",
+    "prof", "rev", "reverend", "father", "sister", "brother", "saint", "st", "officer",
+    "pres", "dr.", "mr.", "mrs.", "ms.", "sen.", "rep.", "gov.", "gen.", "lt.", "col.",
+    "top", "chinese", "russian", "american", "ukrainian", "british", "french", "german",
+    "israeli", "iranian", "indian", "japanese", "korean", "us", "u.s.", "uk",
+}
+# Whole "names" that are never people: days, months, nationalities, common page words.
+NEVER_PEOPLE = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "god", "allah", "jesus christ",
+    "russian", "chinese", "american", "ukrainian", "european", "soviet", "british",
+    "kremlin", "white house", "congress", "senate", "twitter", "facebook", "getty images",
+    "reuters", "associated press", "ap", "cnn", "fox news", "telegram", "sputnik",
+}
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+_VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), "ei"),
+                    (re.compile(r"ay$"), "ai"))
+
+
+def clean_name(span: str) -> str | None:
+    """The bare name of a PER mention, or None when it cannot be a person's name.
+
+    "President Biden's" -> "Biden"; "Foreign Minister Sergey Lavrov" -> "Sergey Lavrov".
+    """
+    tokens = [t.strip(_EDGE_PUNCT) for t in span.split()]
+    tokens = [t for t in tokens if t]
+    if tokens:
+        tokens[-1] = _POSSESSIVE.sub("", tokens[-1]).strip(_EDGE_PUNCT)
+    while tokens and tokens[0].casefold().rstrip(".") in TITLES:
+        tokens.pop(0)
+    tokens = [t for t in tokens if t]
+    if not tokens or len(tokens) > 5:
+        return None
+    name = " ".join(tokens)
+    if name.casefold() in NEVER_PEOPLE or any(ch.isdigit() for ch in name):
+        return None
+    if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper():
+        return None
+    if name.isupper() and len(name) > 3:
+        name = name.title()  # an all-capitals headline: "LARA" -> "Lara"
+    return name
+
+
+def fold(token: str) -> str:
+    """A spelling-insensitive form of one name word: Sergey/Sergei, Dmitry/Dmitri,
+    Nikolay/Nikolai and accents fold together."""
+    plain = unicodedata.normalize("NFKD", token.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).replace("’", "'")
+    for pattern, replacement in _VARIANT_ENDINGS:
+        plain = pattern.sub(replacement, plain)
+    return plain
+
+
+def variant_key(name: str) -> tuple[str, ...]:
+    """Names with the same key are spellings of one person: first and last word folded."""
+    words = [fold(w) for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    if not words:
+        return ()
+    return (words[0], words[-1]) if len(words) > 1 else (words[0],)
+
+
+def resolve_in_article(mentions: list[str]) -> list[str]:
+    """Distinct people of one article, in order of first mention.
+
+    A one-word mention becomes the article's full name that ends or starts with it
+    ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); with several candidates
+    ("Wang": Wang Yi, Wang Wenbin) the nearest full name mentioned before it wins.
+    A one-word name with no full name in the article is kept as it is.
+    """
+    full = [m for m in mentions if len(m.split()) > 1]
+    longest: dict[tuple, str] = {}
+    for name in full:
+        key = variant_key(name)
+        if len(name) > len(longest.get(key, "")):
+            longest[key] = name
+    order: dict[str, None] = {}
+    last_full: str | None = None
+    for mention in mentions:
+        words = mention.split()
+        if len(words) > 1:
+            name = longest[variant_key(mention)]
+            last_full = name
+        else:
+            folded = fold(mention)
+            fits = [f for f in dict.fromkeys(full)
+                    if folded in (fold(f.split()[-1]), fold(f.split()[0]))]
+            if not fits:
+                name = mention
+            elif len(fits) == 1:
+                name = longest[variant_key(fits[0])]
+            else:
+                preferred = last_full if last_full in fits else fits[0]
+                name = longest[variant_key(preferred)]
+        order.setdefault(name, None)
+    return list(order)
+
+
+def canonical_names(counts: dict[str, int]) -> dict[str, str]:
+    """Map every name of a corpus to its canonical form.
+
+    Spelling variants of one person share a variant key and take its most common
+    spelling; a one-word name takes the one full name whose last word it is, when that
+    is unambiguous across the corpus.
+    """
+    groups: dict[tuple, list[str]] = {}
+    for name in counts:
+        groups.setdefault(variant_key(name), []).append(name)
+    canonical: dict[str, str] = {}
+    by_surname: dict[str, set[str]] = {}
+    for key, names in groups.items():
+        best = max(names, key=lambda n: (counts[n], len(n), n))
+        for name in names:
+            canonical[name] = best
+        if len(key) == 2:
+            by_surname.setdefault(key[1], set()).add(best)
+    for key, names in groups.items():
+        if len(key) == 1 and len(by_surname.get(key[0], ())) == 1:
+            target = next(iter(by_surname[key[0]]))
+            for name in names:
+                canonical[name] = target
+    return canonical
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
