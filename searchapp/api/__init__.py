@@ -10,7 +10,7 @@ from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
 
 from searchapp import __version__
-from searchapp.api import articles, health, search
+from searchapp.api import articles, discovery, health, search
 from searchapp.api.engine_access import EXTENSION_KEY
 from searchapp.config import Settings
 from searchapp.engine import IndexNotBuilt, IndexStore, Searcher
@@ -38,7 +38,7 @@ def create_app(index_dir: str | os.PathLike | None = None) -> Flask:
         IndexStore(settings.index_dir, settings.keep_generations)
     )
     api = Api(app)
-    for module in (search, articles, health):
+    for module in (search, articles, discovery, health):
         api.register_blueprint(module.blp)
 
     @app.errorhandler(IndexNotBuilt)

@@ -120,3 +120,33 @@ class HealthSchema(Schema):
     status = fields.String()
     generation = fields.String()
     documents = fields.Integer()
+
+
+class FacetValuesArgsSchema(Schema):
+    """Query-string parameters of GET /api/v1/facets/<field>."""
+
+    prefix = fields.String(
+        load_default="", validate=validate.Length(max=100),
+        metadata={"description": "Start of any word of the value; case and accents ignored."},
+    )
+    size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class FacetValueSchema(Schema):
+    value = fields.String()
+    count = fields.Integer()
+
+
+class FacetValuesSchema(Schema):
+    field = fields.String()
+    prefix = fields.String()
+    values = fields.List(fields.Nested(FacetValueSchema))
+
+
+class SimilarArgsSchema(Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+
+
+class SimilarSchema(Schema):
+    id = fields.String()
+    results = fields.List(fields.Nested(HitSchema))

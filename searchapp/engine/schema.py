@@ -46,7 +46,7 @@ def build_schema() -> fields.Schema:
     stored for snippets and searched through `text`."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text_analyzer(), stored=True),
+        title=fields.TEXT(analyzer=text_analyzer(), stored=True, spelling=True),
         body=fields.STORED(),
         text=fields.TEXT(analyzer=text_analyzer()),
         outlet=fields.ID(stored=True),

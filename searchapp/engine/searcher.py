@@ -10,6 +10,12 @@ from datetime import date, timedelta
 import numpy as np
 from whoosh import query as wq
 
+from searchapp.engine.discovery import (
+    SUGGEST_BELOW_HITS,
+    similar_docnums,
+    suggest_query,
+    values_with_prefix,
+)
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.query import QueryText
 from searchapp.engine.schema import split_list
@@ -18,6 +24,7 @@ from searchapp.engine.snippets import lead, make_snippet
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
     ArticleRecord,
+    FacetBucket,
     Hit,
     IndexStats,
     SearchRequest,
@@ -149,14 +156,19 @@ class Searcher:
 
         facets, interval = self._facets(snap, request, matched, masks)
         hits = self._hits(snap, request, q, final)
+        total = int(final.sum())
+        suggestion = None
+        if total < SUGGEST_BELOW_HITS and request.q.strip():
+            suggestion = suggest_query(snap.searcher, request.q)
         return SearchResult(
-            total=int(final.sum()),
+            total=total,
             page=request.page,
             per_page=request.per_page,
             took_ms=0.0,
             hits=hits,
             facets=facets,
             date_interval=interval,
+            suggestion=suggestion,
         )
 
     def _facets(self, snap, request, matched, masks):
@@ -262,6 +274,26 @@ class Searcher:
                 last_day=_day(int(known.max())) if len(known) else None,
                 without_date=int(len(days) - len(known)),
             )
+
+    # -- discovery ---------------------------------------------------------------------------
+    def facet_values(self, field: str, prefix: str, size: int) -> list[FacetBucket]:
+        """Values of `outlet` or `person` with a word starting with `prefix`, with counts."""
+        with self._lock:
+            cols = self._current().columns
+            column = cols.outlet if field == "outlet" else cols.person
+            return values_with_prefix(column, cols.live, prefix, size)
+
+    def similar(self, article_id: str, limit: int) -> list[Hit] | None:
+        """Articles most like the given one; None when the id is unknown."""
+        with self._lock:
+            snap = self._current()
+            docnum = snap.searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            found = similar_docnums(snap.searcher, docnum, text, limit)
+            return [self._hit(snap, d, score, frozenset(), None) for d, score in found]
 
     # -- single articles -------------------------------------------------------------------
     def article(self, article_id: str) -> ArticleRecord | None:

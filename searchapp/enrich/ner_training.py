@@ -1,9 +1,13 @@
 """Train the named-entity model behind people extraction, on CoNLL-2003.
 
-    python -m searchapp.enrich.ner_training ../shared/data/conll2003
+    pip install ".[train]"
+    python -m searchapp.enrich.word_vectors \
+        ../shared/data/allsides_news/articles.jsonl.gz vectors.txt
+    python -m searchapp.enrich.ner_training ../shared/data/conll2003 --vectors vectors.txt
 
-trains on `eng.train`, picks the best model on `eng.testa` (never looks at `eng.testb`)
-and writes it into the package (`searchapp/enrich/model/`), so users never train it.
+trains on `eng.train` with word vectors learnt from unlabelled news, picks the best
+model on `eng.testa` (never looks at `eng.testb`) and writes it into the package
+(`searchapp/enrich/model/`), so users never train it.
 """
 
 from __future__ import annotations
@@ -45,15 +49,20 @@ def conll_to_docbin(path: Path, out: Path) -> int:
     return len(documents)
 
 
-def train(conll_dir: Path, output: Path, extra: dict | None = None) -> Path:
+def train(conll_dir: Path, output: Path, vectors: Path, extra: dict | None = None) -> Path:
     from spacy.cli.train import train as spacy_train
+    from spacy.training.initialize import convert_vectors
 
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
         train_path, dev_path = work_dir / "train.spacy", work_dir / "dev.spacy"
         print(f"train: {conll_to_docbin(conll_dir / 'eng.train', train_path)} documents")
         print(f"dev:   {conll_to_docbin(conll_dir / 'eng.testa', dev_path)} documents")
-        overrides = {"paths.train": str(train_path), "paths.dev": str(dev_path), **(extra or {})}
+        vectors_nlp = spacy.blank("en")
+        convert_vectors(vectors_nlp, vectors, truncate=0, prune=-1, name="allsides_w2v")
+        vectors_nlp.to_disk(work_dir / "vectors")
+        overrides = {"paths.train": str(train_path), "paths.dev": str(dev_path),
+                     "paths.vectors": str(work_dir / "vectors"), **(extra or {})}
         spacy_train(CONFIG, work_dir / "out", overrides=overrides)
         best = work_dir / "out" / "model-best"
         if output.exists():
@@ -66,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("conll_dir", type=Path, help="folder with eng.train and eng.testa")
+    parser.add_argument("--vectors", type=Path, required=True,
+                        help="word2vec text file from searchapp.enrich.word_vectors")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
     parser.add_argument("--max-epochs", type=int, default=None)
     args = parser.parse_args(argv)
     extra = {"training.max_epochs": args.max_epochs} if args.max_epochs else {}
-    print(f"model written to {train(args.conll_dir, args.output, extra)}")
+    print(f"model written to {train(args.conll_dir, args.output, args.vectors, extra)}")
     return 0
 
 

@@ -1,0 +1,45 @@
+"""Facet values for autocomplete and more-like-this articles."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
+
+from searchapp.api.engine_access import searcher
+from searchapp.api.schemas import (
+    FacetValuesArgsSchema,
+    FacetValuesSchema,
+    SimilarArgsSchema,
+    SimilarSchema,
+)
+
+blp = Blueprint("discovery", __name__, url_prefix="/api/v1",
+                description="Autocomplete and related articles")
+FACET_VALUE_FIELDS = ("outlet", "person")
+
+
+@blp.route("/facets/<string:field>")
+class FacetValues(MethodView):
+    @blp.arguments(FacetValuesArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, FacetValuesSchema)
+    @blp.alt_response(404, description="Not a facet with values (outlet or person)")
+    def get(self, field: str, prefix: str, size: int):
+        """Facet values matching a prefix, with article counts (for autocomplete)"""
+        if field not in FACET_VALUE_FIELDS:
+            abort(404, message=f"no facet {field!r}: use one of {', '.join(FACET_VALUE_FIELDS)}")
+        values = searcher().facet_values(field, prefix, size)
+        return {"field": field, "prefix": prefix, "values": values}
+
+
+@blp.route("/articles/<string:article_id>/similar")
+class Similar(MethodView):
+    @blp.arguments(SimilarArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, SimilarSchema)
+    @blp.alt_response(404, description="No article has this id")
+    def get(self, article_id: str, limit: int):
+        """Articles most like this one (more-like-this over its key terms)"""
+        results = searcher().similar(article_id, limit)
+        if results is None:
+            abort(404, message=f"no article with id {article_id!r}")
+        return {"id": article_id, "results": results}

@@ -1,0 +1,337 @@
+// searchapp search page: plain JS, no build step. The URL holds the whole state
+// (q, outlet, person, date_from, date_to, sort, page, more, article), so the back
+// button and shared links work; every change goes through setState -> render.
+"use strict";
+
+const API = "/api/v1";
+const PER_PAGE = 10;
+const FACET_SIZE = 8;
+const FACET_SIZE_MORE = 50;
+const SLOW_MS = 2500;
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "html") node.innerHTML = value; // only for API snippets (escaped, <mark>)
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+// ---- state <-> URL ------------------------------------------------------------------
+function readState() {
+  const params = new URLSearchParams(location.search);
+  return {
+    q: params.get("q") || "",
+    outlet: params.getAll("outlet"),
+    person: params.getAll("person"),
+    date_from: params.get("date_from") || "",
+    date_to: params.get("date_to") || "",
+    sort: params.get("sort") || "relevance",
+    page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
+    more: params.getAll("more"),
+    article: params.get("article") || "",
+  };
+}
+
+function stateToParams(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  state.outlet.forEach((v) => params.append("outlet", v));
+  state.person.forEach((v) => params.append("person", v));
+  if (state.date_from) params.set("date_from", state.date_from);
+  if (state.date_to) params.set("date_to", state.date_to);
+  if (state.sort !== "relevance") params.set("sort", state.sort);
+  if (state.page > 1) params.set("page", String(state.page));
+  state.more.forEach((v) => params.append("more", v));
+  if (state.article) params.set("article", state.article);
+  return params;
+}
+
+function setState(changes, { resetPage = true } = {}) {
+  const state = { ...readState(), ...changes };
+  if (resetPage && !("page" in changes)) state.page = 1;
+  const query = stateToParams(state).toString();
+  history.pushState(null, "", query ? `?${query}` : location.pathname);
+  render();
+}
+
+// ---- API --------------------------------------------------------------------------------
+let inflight = null;
+
+async function getJSON(path, params) {
+  const url = `${API}${path}${params && params.toString() ? `?${params}` : ""}`;
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  let body = null;
+  try { body = await response.json(); } catch (_) { /* not JSON */ }
+  if (!response.ok) {
+    const detail = body && body.errors ? JSON.stringify(body.errors.query || body.errors)
+      : (body && body.message) || response.statusText;
+    throw new Error(`${response.status}: ${detail}`);
+  }
+  return body;
+}
+
+function showStatus(text, kind = "") {
+  const status = $("#status");
+  status.hidden = !text;
+  status.textContent = text || "";
+  status.className = `status ${kind}`;
+}
+
+// ---- rendering --------------------------------------------------------------------------
+async function render() {
+  const state = readState();
+  $("#search-view").hidden = Boolean(state.article);
+  $("#article-view").hidden = !state.article;
+  if (state.article) return renderArticle(state);
+  return renderSearch(state);
+}
+
+async function renderSearch(state) {
+  $("#q").value = state.q;
+  $("#sort").value = state.sort;
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  state.outlet.forEach((v) => params.append("outlet", v));
+  state.person.forEach((v) => params.append("person", v));
+  if (state.date_from) params.set("date_from", state.date_from);
+  if (state.date_to) params.set("date_to", state.date_to);
+  params.set("sort", state.sort);
+  params.set("page", String(state.page));
+  params.set("per_page", String(PER_PAGE));
+  params.set("facet_size", String(state.more.length ? FACET_SIZE_MORE : FACET_SIZE));
+
+  const ticket = {};
+  inflight = ticket;
+  document.body.setAttribute("aria-busy", "true");
+  const slow = setTimeout(() => {
+    if (inflight === ticket) showStatus("Still searching… the server is taking longer than usual.");
+  }, SLOW_MS);
+  try {
+    const data = await getJSON("/search", params);
+    if (inflight !== ticket) return; // a newer search replaced this one
+    showStatus("");
+    renderSummary(data, state);
+    renderSuggestion(data);
+    renderResults(data, state);
+    renderPager(data, state);
+    renderFacet("outlet", data.facets.outlet || [], state);
+    renderFacet("person", data.facets.person || [], state);
+    renderHistogram(data.facets.date || [], data.date_interval, state);
+  } catch (error) {
+    if (inflight !== ticket) return;
+    $("#results").replaceChildren();
+    $("#pager").replaceChildren();
+    $("#summary").textContent = "";
+    showStatus(`The search failed (${error.message}). Change the query or try again.`, "error");
+  } finally {
+    clearTimeout(slow);
+    if (inflight === ticket) document.body.removeAttribute("aria-busy");
+  }
+}
+
+function renderSummary(data, state) {
+  const pages = Math.max(1, Math.ceil(data.total / data.per_page));
+  const what = data.total === 1 ? "article" : "articles";
+  $("#summary").textContent = `${data.total.toLocaleString()} ${what}` +
+    (data.total > data.per_page ? ` · page ${state.page} of ${pages}` : "") +
+    ` · ${Math.round(data.took_ms)} ms`;
+}
+
+function renderSuggestion(data) {
+  const box = $("#suggestion");
+  box.replaceChildren();
+  box.hidden = !data.suggestion;
+  if (data.suggestion) {
+    box.append("Did you mean ",
+      el("a", { href: "#", id: "suggestion-link", onclick: (event) => {
+        event.preventDefault();
+        setState({ q: data.suggestion });
+      } }, data.suggestion), "?");
+  }
+}
+
+function personChips(people) {
+  return el("ul", { class: "chips", "aria-label": "People mentioned" },
+    people.slice(0, 8).map((name) => el("li", {},
+      el("button", { type: "button", class: "chip", title: `Only articles mentioning ${name}`,
+        onclick: () => {
+          const state = readState();
+          if (!state.person.includes(name)) setState({ person: [...state.person, name], article: "" });
+        } }, name))));
+}
+
+function resultItem(hit) {
+  const date = hit.published ? new Date(`${hit.published}T00:00:00`).toLocaleDateString(undefined,
+    { year: "numeric", month: "short", day: "numeric" }) : "no date";
+  return el("li", { class: "result" },
+    el("h3", {}, el("a", { href: `?article=${encodeURIComponent(hit.id)}`, class: "result-link",
+      onclick: (event) => { event.preventDefault(); setState({ article: hit.id }, { resetPage: false }); },
+    }, hit.title || hit.id)),
+    el("div", { class: "meta" }, [hit.outlet || "unknown outlet", date].join(" · ")),
+    el("p", { class: "snippet", html: hit.snippet }),
+    hit.people.length ? personChips(hit.people) : null);
+}
+
+function renderResults(data, state) {
+  const list = $("#results");
+  list.replaceChildren(...data.results.map(resultItem));
+  if (!data.results.length) {
+    const filtered = state.outlet.length || state.person.length || state.date_from || state.date_to;
+    showStatus(filtered ? "No articles match. Remove a filter or use Clear all."
+      : "No articles match this query.");
+  }
+}
+
+function renderPager(data, state) {
+  const pager = $("#pager");
+  const pages = Math.ceil(data.total / data.per_page);
+  pager.replaceChildren();
+  if (pages <= 1) return;
+  const go = (page) => () => { setState({ page }); window.scrollTo(0, 0); };
+  pager.append(
+    el("button", { type: "button", disabled: state.page <= 1, onclick: go(state.page - 1) }, "← Previous"),
+    el("span", {}, `Page ${state.page} of ${pages}`),
+    el("button", { type: "button", disabled: state.page >= pages, onclick: go(state.page + 1) }, "Next →"));
+}
+
+function toggleValue(facet, value, checked) {
+  const state = readState();
+  const current = state[facet].filter((v) => v !== value);
+  setState({ [facet]: checked ? [...current, value] : current });
+}
+
+function renderFacet(facet, buckets, state) {
+  const section = $(`.facet[data-facet="${facet}"]`);
+  const expanded = state.more.includes(facet);
+  const shown = expanded ? buckets : buckets.filter((b, i) => i < FACET_SIZE || b.selected);
+  $(".facet-values", section).replaceChildren(...shown.map((bucket) => el("li",
+    { class: bucket.count ? "" : "zero" },
+    el("label", {},
+      el("input", { type: "checkbox", checked: bucket.selected, value: bucket.value,
+        onchange: (event) => toggleValue(facet, bucket.value, event.target.checked) }),
+      el("span", { class: "name" }, bucket.value),
+      el("span", { class: "count" }, bucket.count.toLocaleString())))));
+  const more = $(".show-more", section);
+  more.textContent = expanded ? "Show fewer" : "Show more";
+  more.hidden = !expanded && buckets.length < FACET_SIZE;
+}
+
+function renderHistogram(buckets, interval, state) {
+  const box = $("#histogram");
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  box.replaceChildren(...buckets.map((bucket) => {
+    const inRange = state.date_from === bucket.start && state.date_to === bucket.end;
+    return el("button", {
+      type: "button", class: inRange ? "in-range" : "",
+      style: `height:${Math.max(4, Math.round((bucket.count / max) * 100))}%`,
+      title: `${bucket.value}: ${bucket.count.toLocaleString()} articles`,
+      "aria-label": `${bucket.value}: ${bucket.count} articles`,
+      "data-start": bucket.start, "data-end": bucket.end,
+      onclick: () => setState({ date_from: bucket.start, date_to: bucket.end }),
+    });
+  }));
+  const range = $("#date-range");
+  range.replaceChildren();
+  if (state.date_from || state.date_to) {
+    range.append(`${state.date_from || "…"} to ${state.date_to || "…"} `,
+      el("button", { type: "button", class: "link", id: "clear-dates",
+        onclick: () => setState({ date_from: "", date_to: "" }) }, "any date"));
+  } else if (buckets.length) {
+    range.textContent = `${buckets[0].start} to ${buckets[buckets.length - 1].end} (by ${interval})`;
+  } else {
+    range.textContent = "No dated articles";
+  }
+}
+
+async function renderArticle(state) {
+  const box = $("#article");
+  box.replaceChildren(el("p", {}, "Loading…"));
+  $("#similar").replaceChildren();
+  try {
+    const article = await getJSON(`/articles/${encodeURIComponent(state.article)}`);
+    document.title = `${article.title} — searchapp`;
+    box.replaceChildren(...[
+      el("h1", {}, article.title),
+      el("p", { class: "meta" }, [article.outlet, article.published, article.authors.join(", ")]
+        .filter(Boolean).join(" · ")),
+      article.url ? el("p", {}, el("a", { href: article.url, rel: "noopener" }, "Original article")) : null,
+      article.people.length ? personChips(article.people) : null,
+      el("div", { class: "body" }, article.body.split(/\n+/).filter((p) => p.trim())
+        .map((p) => el("p", {}, p))),
+    ].filter(Boolean));
+    const similar = await getJSON(`/articles/${encodeURIComponent(state.article)}/similar`,
+      new URLSearchParams({ limit: "5" }));
+    $("#similar").replaceChildren(...similar.results.map(resultItem));
+  } catch (error) {
+    box.replaceChildren(el("p", { class: "status error" }, `Could not load the article (${error.message}).`));
+  }
+}
+
+// ---- facet filter boxes (autocomplete from /facets/<field>) -----------------------------
+function wireFacetFilter(input) {
+  const facet = input.dataset.facet;
+  const list = $(`.facet-suggestions[data-facet="${facet}"]`);
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const prefix = input.value.trim();
+    if (!prefix) { list.replaceChildren(); return; }
+    timer = setTimeout(async () => {
+      try {
+        const data = await getJSON(`/facets/${facet}`, new URLSearchParams({ prefix, size: "8" }));
+        if (input.value.trim() !== prefix) return;
+        const selected = readState()[facet];
+        list.replaceChildren(...data.values.map((v) => el("li", {},
+          el("button", { type: "button", onclick: () => {
+            input.value = "";
+            list.replaceChildren();
+            if (!selected.includes(v.value)) setState({ [facet]: [...selected, v.value] });
+          } }, `${v.value} (${v.count.toLocaleString()})`))));
+        if (!data.values.length) list.replaceChildren(el("li", {}, "No match"));
+      } catch (error) {
+        list.replaceChildren(el("li", {}, `Lookup failed (${error.message})`));
+      }
+    }, 150);
+  });
+}
+
+// ---- wiring -----------------------------------------------------------------------------
+document.addEventListener("DOMContentLoaded", () => {
+  $("#search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    setState({ q: $("#q").value.trim(), article: "" });
+  });
+  $("#sort").addEventListener("change", (event) => setState({ sort: event.target.value }));
+  $("#clear-all").addEventListener("click", () =>
+    setState({ outlet: [], person: [], date_from: "", date_to: "", more: [] }));
+  $$(".show-more").forEach((button) => button.addEventListener("click", () => {
+    const state = readState();
+    const facet = button.dataset.facet;
+    const more = state.more.includes(facet) ? state.more.filter((f) => f !== facet)
+      : [...state.more, facet];
+    setState({ more }, { resetPage: false });
+  }));
+  $$(".facet-filter").forEach(wireFacetFilter);
+  $("#back-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    setState({ article: "" }, { resetPage: false });
+  });
+  $("#home-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    history.pushState(null, "", location.pathname);
+    render();
+  });
+  window.addEventListener("popstate", render);
+  render();
+});

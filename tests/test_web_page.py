@@ -1,0 +1,163 @@
+"""The search page in a real headless Chromium: query, facets, date bars, history, article."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from searchapp.api import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_index):
+    server = make_server("127.0.0.1", 0, create_app(sample_index), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(base_url, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        page.screenshot(path=str(tmp_path / "search-page.png"), full_page=True)
+        browser.close()
+        assert not errors, errors
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def summary_count(page) -> int:
+    page.wait_for_function("!document.body.hasAttribute('aria-busy')")
+    return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))
+
+
+def facet_box(page, facet: str, value: str):
+    return page.locator(f'.facet[data-facet="{facet}"] input[type=checkbox][value="{value}"]')
+
+
+def test_search_filter_histogram_history_and_article(page, base_url, tmp_path):
+    page.goto(base_url + "/")
+    page.wait_for_selector(".result")
+    assert summary_count(page) == 5
+    assert page.locator(".facet[data-facet=outlet] .facet-values li").count() == 5
+
+    page.fill("#q", "lavrov")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=lavrov**")
+    total = summary_count(page)
+    assert total >= 1
+    assert page.locator(".result mark").count() >= 1
+
+    facet_box(page, "outlet", "CNN").check()
+    page.wait_for_url("**outlet=CNN**")
+    assert summary_count(page) == 1
+    # Disjunctive: the other outlets are still offered with their own counts.
+    assert page.locator(".facet[data-facet=outlet] .facet-values li").count() > 1
+    person = page.locator(".facet[data-facet=person] .facet-values input").first
+    person_name = person.get_attribute("value")
+    person.check()
+    page.wait_for_url("**person=**")
+    assert summary_count(page) <= 1
+    expect(facet_box(page, "person", person_name)).to_be_checked()
+
+    page.locator("#clear-all").click()
+    page.wait_for_function("!location.search.includes('outlet=')")
+    assert summary_count(page) == total
+
+    bar = page.locator("#histogram button").first
+    start = bar.get_attribute("data-start")
+    bar.click()
+    page.wait_for_url(f"**date_from={start}**")
+    assert summary_count(page) == total
+
+    page.go_back()
+    page.wait_for_function("!location.search.includes('date_from')")
+    assert summary_count(page) == total
+    assert page.input_value("#q") == "lavrov"
+
+    first_title = page.locator(".result h3 a").first.inner_text()
+    page.locator(".result h3 a").first.click()
+    page.wait_for_url("**article=**")
+    page.wait_for_selector("#article h1")
+    assert page.locator("#article h1").inner_text() == first_title
+    assert not page.locator("#results").is_visible(), "the article view replaces the results"
+    assert "null" not in page.locator("#article").inner_text()
+    page.wait_for_selector("#similar .result")
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+
+    page.go_back()
+    page.wait_for_selector("#search-view:not([hidden]) .result")
+    assert summary_count(page) == total
+
+
+def test_person_chip_and_facet_filter_box(page, base_url):
+    page.goto(base_url + "/?q=putin")
+    page.wait_for_selector(".result .chip")
+    chip = page.locator(".result .chip").first
+    name = chip.inner_text()
+    chip.click()
+    page.wait_for_url("**person=**")
+    expect(facet_box(page, "person", name)).to_be_checked()
+
+    page.goto(base_url + "/")
+    page.fill('.facet-filter[data-facet="person"]', "patr")
+    suggestion = page.locator('.facet-suggestions[data-facet="person"] button').first
+    suggestion.wait_for()
+    label = suggestion.inner_text()
+    suggestion.click()
+    page.wait_for_url("**person=**")
+    chosen = label.rsplit(" (", 1)[0]
+    expect(facet_box(page, "person", chosen)).to_be_checked()
+
+
+def test_empty_results_error_and_suggestion_are_shown(page, base_url):
+    page.goto(base_url + "/?q=Lavrof")
+    page.wait_for_selector("#suggestion-link")
+    assert "No articles match" in page.locator("#status").inner_text()
+    page.locator("#suggestion-link").click()
+    page.wait_for_url("**q=Lavrov**")
+    assert summary_count(page) >= 1
+
+    page.goto(base_url + "/?page=0&sort=bogus")
+    page.wait_for_selector("#status.error")
+    assert "422" in page.locator("#status").inner_text()
+
+
+def test_phone_width_and_keyboard(page, base_url, tmp_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "/")
+    page.wait_for_selector(".result")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.keyboard.press("Tab")  # brand link
+    page.keyboard.press("Tab")  # search box
+    page.keyboard.type("peskov")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=peskov**")
+    assert summary_count(page) >= 1
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
