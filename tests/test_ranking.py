@@ -53,3 +53,11 @@ def test_headline_match_ranks_above_the_same_words_in_the_body(searcher):
 
 def test_prefix_wildcard_still_works(searcher):
     assert set(ranked(searcher, "quas*")) == {"quasar"}
+
+
+def test_pages_of_tied_scores_never_repeat_or_skip(searcher):
+    whole = ranked(searcher, "noise")
+    assert len(whole) == 20
+    paged = [h.id for page in range(1, 21)
+             for h in searcher.search(SearchRequest(q="noise", per_page=1, page=page)).hits]
+    assert paged == whole

@@ -17,6 +17,7 @@ from searchapp.engine.discovery import (
     values_with_prefix,
 )
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
+from searchapp.engine.fastpath import FastPath, top_documents
 from searchapp.engine.query import QueryText
 from searchapp.engine.schema import split_list
 from searchapp.engine.scoring import weighting
@@ -67,6 +68,7 @@ class _Snapshot:
     searcher: object
     columns: FacetColumns
     query_text: QueryText
+    fast: FastPath
 
     def close(self) -> None:
         self.searcher.close()
@@ -85,13 +87,16 @@ class Searcher:
     def _open(self) -> _Snapshot:
         path = self.store.current_path()
         ix = self.store.open_current()
-        searcher = ix.searcher(weighting=weighting())
+        model = weighting()
+        searcher = ix.searcher(weighting=model)
+        columns = FacetColumns.from_reader(searcher.reader())
         return _Snapshot(
             generation=path.name,
             index=ix,
             searcher=searcher,
-            columns=FacetColumns.from_reader(searcher.reader()),
+            columns=columns,
             query_text=QueryText(ix.schema),
+            fast=FastPath(searcher, columns.live, model),
         )
 
     def _current(self) -> _Snapshot:
@@ -124,15 +129,19 @@ class Searcher:
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _matching(self, snap: _Snapshot, q: wq.Query) -> np.ndarray:
-        """Boolean mask of the documents that match the query text alone."""
+    def _matching(self, snap: _Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
+        """Documents that match the query text alone, and their scores when the
+        vectorised path could compute them (else None: whoosh scores the top hits)."""
         cols = snap.columns
         if isinstance(q, wq.Every) and not q.fieldname:
-            return cols.live.copy()
+            return cols.live.copy(), None
+        evaluated = snap.fast.evaluate(q)
+        if evaluated is not None:
+            return evaluated
         mask = np.zeros(cols.doc_count, dtype=bool)
         ids = np.fromiter(snap.searcher.docs_for_query(q), dtype=np.int64)
         mask[ids] = True
-        return mask & cols.live
+        return mask & cols.live, None
 
     def _filter_masks(self, snap: _Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per active filter, keyed by the facet it belongs to."""
@@ -148,14 +157,14 @@ class Searcher:
 
     def _search(self, snap: _Snapshot, request: SearchRequest) -> SearchResult:
         q = snap.query_text.parse(request.q)
-        matched = self._matching(snap, q)
+        matched, scores = self._matching(snap, q)
         masks = self._filter_masks(snap, request)
         final = matched.copy()
         for mask in masks.values():
             final &= mask
 
         facets, interval = self._facets(snap, request, matched, masks)
-        hits = self._hits(snap, request, q, final)
+        hits = self._hits(snap, request, q, final, scores)
         total = int(final.sum())
         suggestion = None
         if total < SUGGEST_BELOW_HITS and request.q.strip():
@@ -198,11 +207,13 @@ class Searcher:
             facets["date"] = cols.day.buckets(in_scope, interval)
         return facets, interval
 
-    def _hits(self, snap, request, q, final) -> list[Hit]:
+    def _hits(self, snap, request, q, final, scores) -> list[Hit]:
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
         ranked = request.sort == "relevance" and not isinstance(q, wq.Every)
-        if ranked:
+        if ranked and scores is not None:
+            page = top_documents(scores, final, start, end)
+        elif ranked:
             comb = None if final.all() else set(np.flatnonzero(final).tolist())
             results = snap.searcher.search(q, limit=end, filter=comb)
             page = [(hit.docnum, hit.score) for hit in results[start:end]]

@@ -8,6 +8,8 @@ from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
+MAX_PASSAGES = 4
+PASSAGE_CHARS = 2000
 
 
 class MarkFormatter(Formatter):
@@ -34,11 +36,28 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     return html.escape(text, quote=False)
 
 
+def candidate_passages(text: str, terms: frozenset[str]) -> str:
+    """Only the paragraphs that can contain a term, so highlighting (which stems every
+    word it reads) stays cheap on long articles. A stem minus its last letter is a
+    prefix of its surface forms ("happi" -> "happ" in "happy"), so a plain substring
+    test finds the candidates."""
+    prefixes = [t if len(t) <= 4 else t[:-1] for t in terms]
+    chosen = []
+    for paragraph in text.split("\n"):
+        folded = paragraph.casefold()
+        if any(p in folded for p in prefixes):
+            chosen.append(paragraph[:PASSAGE_CHARS])
+            if len(chosen) == MAX_PASSAGES:
+                break
+    return "\n".join(chosen)
+
+
 def make_snippet(text: str, terms: frozenset[str], analyzer) -> str:
     """Best passages containing `terms` (analyzed forms), or the lead if none occur."""
-    if terms:
+    passages = candidate_passages(text, terms) if terms else ""
+    if passages:
         marked = highlight(
-            text, terms, analyzer, _FRAGMENTER, _FORMATTER, top=FRAGMENTS
+            passages, terms, analyzer, _FRAGMENTER, _FORMATTER, top=FRAGMENTS
         )
         if marked:
             return " ".join(marked.split())

@@ -1,0 +1,331 @@
+"""Build and query speed at scale: the AllSides corpus (37,554 articles) and a ~190,000
+article set derived from it, our engine side by side with plain whoosh, SQLite FTS5 and
+tantivy on the same articles and the same 200 queries, plus HTTP throughput of
+`gunicorn -w 2` under load from wrk.
+
+    pip install ".[bench]" && python -m bench.scale [--sizes 1,5] [--runs 3]
+
+Figures are medians of --runs repetitions; compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.other_engines import SqliteFts, TantivyIndex
+from bench.table import print_table
+from searchapp.engine import IndexStore, Searcher
+from searchapp.engine.facets import EPOCH, NO_DAY
+from searchapp.engine.schema import split_list
+from searchapp.engine.types import SearchRequest
+from searchapp.enrich.people_cache import CACHE_NAME
+from searchapp.pipeline import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "allsides_news" / "articles.jsonl.gz"
+WORK = ROOT / "bench" / ".work"
+QUERIES = 200
+
+
+# ---- workloads --------------------------------------------------------------------------
+def derived_corpus(source: Path, copies: int, out: Path) -> Path:
+    """`copies` re-ided, re-dated copies of the corpus (copy k: id-k, dated k years earlier)."""
+    if out.exists():
+        return out
+    with gzip.open(source, "rt", encoding="utf-8") as src, \
+            gzip.open(out, "wt", encoding="utf-8", compresslevel=1) as dst:
+        lines = src.readlines()
+        for k in range(copies):
+            for line in lines:
+                record = json.loads(line)
+                if k:
+                    record["ID"] = f"{record['ID']}-{k}"
+                    record["date"] = _years_earlier(record["date"], k)
+                dst.write(json.dumps(record) + "\n")
+    return out
+
+
+def _years_earlier(text: str, years: int) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28).isoformat()
+
+
+# ---- builds -----------------------------------------------------------------------------
+def timed_build(index_dir: Path, corpus: Path) -> dict:
+    started = time.perf_counter()
+    stats, _ = build_index(IndexStore(index_dir), [corpus])
+    seconds = time.perf_counter() - started
+    return {"articles": stats.indexed, "seconds": seconds,
+            "rate": stats.indexed / seconds, "size_mb": stats.size_bytes / 1e6}
+
+
+def stored_articles(index_dir: Path):
+    """The indexed articles as the other engines get them (same text, outlet, people)."""
+    searcher = Searcher(IndexStore(index_dir))
+    snap = searcher._current()
+    columns = snap.columns
+    for docnum in map(int, columns.live.nonzero()[0]):
+        stored = snap.searcher.stored_fields(docnum)
+        day = int(columns.day.days[docnum])
+        people = [columns.person.display(p) for p in split_list(stored.get("people"))]
+        yield {"id": stored["id"], "title": stored.get("title", ""), "body": stored.get("body", ""),
+               "outlet": stored.get("outlet", ""), "people": list(dict.fromkeys(people)),
+               "day": None if day == NO_DAY else (EPOCH + timedelta(days=day)).isoformat()}
+
+
+# ---- the query set ----------------------------------------------------------------------
+def query_set(index_dir: Path, seed: int = 7) -> list[dict]:
+    """200 queries: words and pairs across frequency ranks, people as phrases, and
+    queries with an outlet or a date filter."""
+    rng = random.Random(seed)
+    searcher = Searcher(IndexStore(index_dir))
+    snap = searcher._current()
+    words: Counter = Counter()
+    for docnum in range(0, snap.columns.doc_count, max(1, snap.columns.doc_count // 3000)):
+        title = snap.searcher.stored_fields(docnum).get("title", "")
+        words.update(w.lower() for w in title.split() if w.isalpha() and len(w) > 3)
+    ranked = [w for w, _ in words.most_common()]
+
+    def across_ranks(n: int) -> list[str]:
+        return [ranked[min(len(ranked) - 1, int(len(ranked) ** (i / n)))] for i in range(n)]
+
+    singles = across_ranks(60)
+    rng.shuffle(ranked)
+    pairs = [f"{a} {b}" for a, b in zip(across_ranks(40), rng.sample(ranked[:2000], 40),
+                                         strict=True)]
+    people = [b.value for b in searcher.facet_values("person", "", 200) if " " in b.value]
+    outlets = [b.value for b in searcher.facet_values("outlet", "", 20)]
+    queries = [{"q": w} for w in singles] + [{"q": p} for p in pairs]
+    queries += [{"q": f'"{p}"', "phrase": True} for p in rng.sample(people, min(40, len(people)))]
+    queries += [{"q": rng.choice(singles), "outlet": rng.choice(outlets)} for _ in range(30)]
+    queries += [{"q": rng.choice(singles), "date_from": f"{rng.randint(2013, 2019)}-01-01"}
+                for _ in range(30)]
+    return queries[:QUERIES]
+
+
+# ---- engines ----------------------------------------------------------------------------
+def run_ours(searcher: Searcher, query: dict) -> None:
+    searcher.search(SearchRequest(
+        q=query["q"], outlets=[query["outlet"]] if query.get("outlet") else [],
+        date_from=date.fromisoformat(query["date_from"]) if query.get("date_from") else None,
+        per_page=10, facet_size=10, date_interval="month"))
+
+
+def naive_whoosh(searcher: Searcher):
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    snap = searcher._current()
+    facets = {"outlet": sorting.FieldFacet("outlet"),
+              "person": sorting.FieldFacet("people", allow_overlap=True),
+              "date": sorting.FieldFacet("day")}
+
+    def run(query: dict) -> None:
+        q = snap.query_text.parse(query["q"])
+        filters = []
+        if query.get("outlet"):
+            filters.append(wq.Term("outlet", query["outlet"]))
+        if query.get("date_from"):
+            filters.append(wq.TermRange("day", query["date_from"], None))
+        results = snap.searcher.search(q, limit=10, groupedby=facets,
+                                       filter=wq.And(filters) if filters else None)
+        for name in facets:
+            results.groups(name)
+    return run
+
+
+def faceted(engine):
+    """A query runner for an engine of bench.other_engines."""
+    def run(query: dict) -> None:
+        engine.search_with_facets(query["q"], query.get("phrase", False), query.get("outlet"),
+                                  query.get("date_from"))
+    return run
+
+
+def latencies(run, queries: list[dict], runs: int) -> list[float]:
+    """Per-query median latency over `runs` passes, in milliseconds."""
+    per_query = [[] for _ in queries]
+    for _ in range(runs):
+        for i, query in enumerate(queries):
+            started = time.perf_counter()
+            run(query)
+            per_query[i].append((time.perf_counter() - started) * 1000)
+    return [statistics.median(t) for t in per_query]
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+    return at(0.50), at(0.95), at(0.99)
+
+
+# ---- serving ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serve_and_load(index_dir: Path, queries: list[dict], seconds: int) -> dict:
+    port = free_port()
+    env = {**os.environ, "SEARCHAPP_INDEX_DIR": str(index_dir)}
+    master = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health", timeout=60).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        paths = []
+        for query in queries:
+            params = {"q": query["q"]}
+            if query.get("outlet"):
+                params["outlet"] = query["outlet"]
+            if query.get("date_from"):
+                params["date_from"] = query["date_from"]
+            paths.append("/api/v1/search?" + urllib.parse.urlencode(params))
+        for path in paths:  # warm both workers' caches
+            urllib.request.urlopen(base + path, timeout=60).read()
+        script = WORK / "paths.lua"
+        script.write_text(
+            "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+            "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            "  return wrk.format(\"GET\", paths[i])\nend\n")
+        workers = [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()]
+        out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", str(script), base],
+                             capture_output=True, text=True, timeout=seconds + 60).stdout
+        rate = float(next(line.split()[1] for line in out.splitlines()
+                          if line.startswith("Requests/sec")))
+        non2xx = next((int(line.split()[-1]) for line in out.splitlines()
+                       if "Non-2xx" in line), 0)
+        socket_errors = next((line for line in out.splitlines() if "Socket errors" in line), "")
+        return {"rps": rate, "errors": non2xx, "socket": socket_errors.strip(),
+                "rss": [rss_mb(pid) for pid in workers]}
+    finally:
+        master.send_signal(signal.SIGTERM)
+        master.wait(timeout=30)
+
+
+# ---- main -------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--sizes", default="1,5", help="copies of the corpus per workload")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--load-seconds", type=int, default=20)
+    parser.add_argument("--fresh", action="store_true", help="discard the work folder first")
+    args = parser.parse_args(argv)
+    if args.fresh and WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True, exist_ok=True)
+    build_rows, query_rows, serve_rows = [], [], []
+    cache_source: Path | None = None
+    for copies in (int(c) for c in args.sizes.split(",")):
+        name = f"x{copies}"
+        corpus = args.corpus if copies == 1 else derived_corpus(
+            args.corpus, copies, WORK / f"{name}.jsonl.gz")
+        index_dir = WORK / f"{name}-index"
+        if cache_source and not (index_dir / CACHE_NAME).exists():
+            index_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy(cache_source, index_dir / CACHE_NAME)
+            first_label = "first build (people cache from x1)"
+        else:
+            first_label = "first build (cold people cache)"
+        print(f"[{name}] building ...", flush=True)
+        first = timed_build(index_dir, corpus)
+        second = timed_build(index_dir, corpus)
+        cache_source = index_dir / CACHE_NAME
+        for label, b in ((first_label, first), ("rebuild (warm people cache)", second)):
+            build_rows.append([name, label, b["articles"], b["seconds"], b["rate"], b["size_mb"]])
+
+        print(f"[{name}] other engines ...", flush=True)
+        sqlite_path = WORK / f"{name}.sqlite"
+        sqlite_path.unlink(missing_ok=True)
+        fts = SqliteFts(sqlite_path)
+        started = time.perf_counter()
+        fts.build(stored_articles(index_dir))
+        build_rows.append([name, "SQLite FTS5 build", first["articles"],
+                           time.perf_counter() - started, 0.0,
+                           sqlite_path.stat().st_size / 1e6])
+        try:
+            shutil.rmtree(WORK / f"{name}-tantivy", ignore_errors=True)
+            tantivy = TantivyIndex(WORK / f"{name}-tantivy")
+            started = time.perf_counter()
+            tantivy.build(stored_articles(index_dir))
+            build_rows.append([name, "tantivy build", first["articles"],
+                               time.perf_counter() - started, 0.0, sum(
+                                   p.stat().st_size for p in (WORK / f"{name}-tantivy").rglob("*")
+                                   if p.is_file()) / 1e6])
+        except ImportError:
+            tantivy = None
+
+        queries = query_set(index_dir)
+        searcher = Searcher(IndexStore(index_dir))
+        engines = [("searchapp", lambda q, s=searcher: run_ours(s, q)),
+                   ("whoosh groupedby (naive)", naive_whoosh(searcher)),
+                   ("SQLite FTS5 + GROUP BY", faceted(fts))]
+        if tantivy:
+            engines.append(("tantivy + aggregations", faceted(tantivy)))
+        results = {}
+        for engine, run in engines:
+            print(f"[{name}] querying {engine} ...", flush=True)
+            results[engine] = percentiles(latencies(run, queries, args.runs))
+        ours_p95 = results["searchapp"][1]
+        for engine, (p50, p95, p99) in results.items():
+            query_rows.append([name, engine, p50, p95, p99, f"{p95 / ours_p95:.1f}x"])
+
+        print(f"[{name}] serving ...", flush=True)
+        served = serve_and_load(index_dir, queries, args.load_seconds)
+        serve_rows.append([name, served["rps"], served["errors"], served["socket"] or "none",
+                           " / ".join(f"{r:.0f}" for r in served["rss"])])
+        fts.close()
+
+    print_table(["workload", "build", "articles", "seconds", "articles/s", "size MB"],
+                build_rows, title="Builds")
+    print_table(["workload", "engine", "p50 ms", "p95 ms", "p99 ms", "p95 vs ours"],
+                query_rows, title=f"Queries: {QUERIES} queries, top 10 + outlet/person/date "
+                                  f"facets, per-query median of {args.runs} runs")
+    print_table(["workload", "requests/s", "non-2xx", "socket errors", "worker RSS MB"],
+                serve_rows, title=f"HTTP: gunicorn -w 2, wrk -t2 -c8 -d{args.load_seconds}s, "
+                                  "the 200-query mix")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
