@@ -1,0 +1,113 @@
+"""People extraction and canonical names, on real sentences from the sample articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchapp.enrich.names import canonical_names, clean_name, fold, resolve_in_article
+from searchapp.enrich.people import extract_people
+from searchapp.ingest import SAMPLE_DIR
+
+SAMPLE = {p.stem[:3]: p.read_text(encoding="utf-8") for p in SAMPLE_DIR.glob("*.txt")}
+
+
+def sentences(article: str, *starts: str) -> str:
+    """Whole lines of a sample article that start with the given words."""
+    lines = [line for line in SAMPLE[article].splitlines()
+             if any(line.startswith(s) for s in starts)]
+    assert len(lines) >= len(starts), starts
+    return "\n".join(lines)
+
+
+def test_surname_mentions_resolve_to_the_full_name_used_in_the_article():
+    text = sentences("000", "(CNSNews.com)", "Putin and Wang Yi", "“International relations")
+    people = extract_people(text)
+    assert people[:2] == ["Vladimir Putin", "Wang Yi"]
+    assert "Putin" not in people and "Wang" not in people
+
+
+def test_titles_and_honorifics_are_not_part_of_names():
+    text = sentences("004", "Wang Yi said China", "‘Putin will receive", "Patrushev, who is close")
+    people = extract_people(text)
+    assert "Sergei Lavrov" in people and "Dmitry Peskov" in people
+    assert not [p for p in people if p.split()[0] in ("Foreign", "Kremlin", "Comrade")]
+
+
+def test_title_plus_surname_resolves_to_the_named_person():
+    text = sentences("001", "Wang’s trip comes") + "\n" + sentences("002", "China and Russia’s")
+    people = extract_people(text)
+    assert "Joe Biden" in people and "Biden" not in people
+    assert "President Biden" not in people
+
+
+def test_possessives_are_stripped():
+    text = sentences("004", "China’s top diplomat today said", "The Chinese diplomat yesterday")
+    assert extract_people(text)[0] == "Vladimir Putin"
+    assert clean_name("Putin’s") == "Putin" and clean_name("President Biden's") == "Biden"
+
+
+def test_people_who_share_a_surname_stay_apart():
+    text = sentences("000", "Putin and Wang Yi", "“It is a known fact", "Wang Wenbin was")
+    people = extract_people(text)
+    assert "Wang Yi" in people and "Wang Wenbin" in people
+
+
+def test_places_organisations_and_days_are_not_people():
+    for text in SAMPLE.values():
+        people = set(extract_people(text))
+        assert not people & {"Moscow", "Kremlin", "Beijing", "Ukraine", "Russia", "China",
+                             "NATO", "Security Council", "Wednesday", "Chinese", "Russian"}
+
+
+def test_every_full_name_in_the_sample_is_found():
+    expected = {
+        "000": {"Vladimir Putin", "Wang Yi", "Xi Jinping", "Jens Stoltenberg", "Ned Price",
+                "Maria Zakharova", "Wang Wenbin"},
+        "002": {"Vladimir Putin", "Wang Yi", "Xi Jinping", "Antony Blinken", "Dmitry Peskov"},
+        "003": {"Wang Yi", "Vladimir Putin", "Xi Jinping", "Antonio Guterres",
+                "Vassily Nebenzya", "Yu Jie"},
+        "004": {"Vladimir Putin", "Wang Yi", "Dmitry Peskov", "Antony Blinken",
+                "Mykhailo Podolyak"},
+    }
+    for article, names in expected.items():
+        assert names <= set(extract_people(SAMPLE[article])), article
+
+
+@pytest.mark.parametrize("a,b", [("Sergey", "Sergei"), ("Nikolai", "Nikolay"),
+                                 ("Dmitry", "Dmitri"), ("Zelenskyy", "Zelenskiy")])
+def test_spelling_variants_fold_together(a, b):
+    assert fold(a) == fold(b)
+
+
+def test_canonical_names_merge_variants_and_unambiguous_surnames():
+    counts = {"Sergey Lavrov": 3, "Sergei Lavrov": 2, "Lavrov": 1, "Wang Yi": 5,
+              "Wang Wenbin": 1, "Wang": 2, "Nikolay Patrushev": 1, "Nikolai Patrushev": 2}
+    canonical = canonical_names(counts)
+    assert canonical["Sergei Lavrov"] == canonical["Sergey Lavrov"] == "Sergey Lavrov"
+    assert canonical["Lavrov"] == "Sergey Lavrov"
+    assert canonical["Nikolay Patrushev"] == "Nikolai Patrushev"
+    assert canonical["Wang"] == "Wang", "two Wangs: a lone surname stays ambiguous"
+    assert canonical["Wang Wenbin"] == "Wang Wenbin" and canonical["Wang Yi"] == "Wang Yi"
+
+
+def test_resolution_prefers_the_nearest_full_name_for_a_shared_surname():
+    assert resolve_in_article(["Wang Yi", "Wang", "Wang Wenbin", "Wang"]) == [
+        "Wang Yi", "Wang Wenbin"]
+    assert resolve_in_article(["Vladimir Putin", "Putin", "Xi"]) == ["Vladimir Putin", "Xi"]
+
+
+def test_person_facet_filter_and_query_use_canonical_names(client):
+    body = client.get("/api/v1/search", query_string={"facet_size": 100}).json
+    lavrov = [b for b in body["facets"]["person"] if "Lavrov" in b["value"]]
+    assert len(lavrov) == 1 and lavrov[0]["count"] == 5
+    canonical = lavrov[0]["value"]
+    for spelling in ("Sergey Lavrov", "Sergei Lavrov", "sergei lavrov"):
+        filtered = client.get("/api/v1/search", query_string={"person": spelling}).json
+        assert filtered["total"] == 5, spelling
+        selected = [b for b in filtered["facets"]["person"] if b["selected"]]
+        assert [b["value"] for b in selected] == [canonical]
+    for query in ("person:sergei", "person:sergey", 'person:"sergei lavrov"'):
+        assert client.get("/api/v1/search", query_string={"q": query}).json["total"] == 5
+    hits = client.get("/api/v1/search").json["results"]
+    assert all(canonical in h["people"] for h in hits)
+    assert not [p for h in hits for p in h["people"] if p != canonical and "Lavrov" in p]
