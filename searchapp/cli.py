@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from tqdm import tqdm
@@ -42,6 +43,9 @@ def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
     print(f"generation: {stats.generation}, index size {_size(stats.size_bytes)}")
     for what, count in sorted(report.cleaned.items()):
         print(f"cleaned: {count} {what}")
+    reasons = Counter(skipped.reason.split(":")[0] for skipped in report.skipped)
+    for reason, count in reasons.most_common():
+        print(f"skipped: {count} {reason}")
     for skipped in report.skipped[:MAX_SKIPS_LISTED]:
         print(f"skipped {skipped}", file=sys.stderr)
     if len(report.skipped) > MAX_SKIPS_LISTED:

@@ -86,6 +86,7 @@ def test_cli_build_summarises_skipped_records_and_stats(tmp_path, capsys):
     assert "3 indexed" in out and "3 skipped" in out
     assert "mixed.jsonl:3: invalid JSON" in err
     assert "mixed.jsonl:4: missing or empty 'body'" in err
+    assert "skipped: 1 invalid JSON" in out and "skipped: 1 'published'" in out
     assert main(["index", "stats", "--index-dir", str(index_dir)]) == 0
     out, _ = capsys.readouterr()
     assert "articles: 3" in out
@@ -117,3 +118,28 @@ def test_index_dir_from_environment(tmp_path, monkeypatch, capsys):
     assert main(["index", "build"]) == 0
     assert (tmp_path / "env-ix" / "CURRENT").exists()
     capsys.readouterr()
+
+
+def test_people_are_cached_by_content_hash(tmp_path):
+    import sqlite3
+
+    from searchapp.enrich.people_cache import CACHE_NAME
+    from searchapp.pipeline import build_index
+
+    records = [{"id": f"a{i}", "title": f"Story {i}", "body": f"Sergey Lavrov met Wang Yi ({i})."}
+               for i in range(3)]
+    source = write_jsonl(tmp_path / "a.jsonl", records)
+    store = IndexStore(tmp_path / "ix")
+    build_index(store, [source], workers=1)
+
+    def cached() -> int:
+        with sqlite3.connect(tmp_path / "ix" / CACHE_NAME) as db:
+            return db.execute("SELECT count(*) FROM people").fetchone()[0]
+
+    assert cached() == 3
+    build_index(store, [source], workers=1)
+    assert cached() == 3, "unchanged articles reuse their cached people"
+    records[0]["body"] += " Dmitry Peskov agreed."
+    build_index(store, [write_jsonl(tmp_path / "a.jsonl", records)], workers=1)
+    assert cached() == 4, "only the changed article is extracted again"
+    assert "Dmitry Peskov" in Searcher(store).article("a0").people

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -22,6 +24,27 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+class PrefixIndex:
+    """Every word of every value, sorted, so a prefix is two binary searches."""
+
+    def __init__(self, values: list[str]):
+        pairs = sorted(
+            (word, i)
+            for i, value in enumerate(values)
+            for word in {_plain(value), *_plain(value).replace("-", " ").split()}
+        )
+        self.words = [w for w, _ in pairs]
+        self.ids = np.array([i for _, i in pairs], dtype=np.int64)
+
+    def matching(self, prefix: str) -> np.ndarray:
+        start = bisect_left(self.words, prefix)
+        end = bisect_left(self.words, prefix + "\U0010ffff")
+        return np.unique(self.ids[start:end])
+
+
+_PREFIX_INDEXES: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def values_with_prefix(
     column: ValueColumn, live: np.ndarray, prefix: str, size: int
 ) -> list[FacetBucket]:
@@ -29,14 +52,16 @@ def values_with_prefix(
     most frequent first; an empty prefix lists the most frequent values."""
     wanted = _plain(prefix).strip()
     counts = column.counts(live)
-    matches = [
-        i for i, value in enumerate(column.values)
-        if counts[i] and (not wanted or any(
-            word.startswith(wanted) for word in _plain(value).replace("-", " ").split()
-        ) or _plain(value).startswith(wanted))
-    ]
-    matches.sort(key=lambda i: (-int(counts[i]), column.values[i]))
-    return [FacetBucket(column.values[i], int(counts[i])) for i in matches[:size]]
+    if wanted:
+        index = _PREFIX_INDEXES.get(column)
+        if index is None:
+            index = _PREFIX_INDEXES[column] = PrefixIndex(column.values)
+        candidates = index.matching(wanted)
+    else:
+        candidates = np.arange(len(column.values))
+    candidates = candidates[counts[candidates] > 0]
+    order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), column.values[i]))
+    return [FacetBucket(column.values[i], int(counts[i])) for i in order[:size]]
 
 
 def similar_docnums(searcher, docnum: int, text: str, limit: int) -> list[tuple[int, float]]:

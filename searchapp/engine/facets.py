@@ -25,7 +25,7 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: arrays do not compare, and caches key on it
 class ValueColumn:
     """A many-valued field as (document, value) posting pairs.
 

@@ -21,7 +21,7 @@ from whoosh.util.numeric import byte_to_length
 
 from searchapp.engine.scoring import NewsBM25F
 
-CACHE_POSTINGS = 30_000_000  # about 240 MB of ids and frequencies at most
+CACHE_POSTINGS = 12_000_000  # postings kept per worker: about 96 MB of ids and frequencies
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -49,7 +49,7 @@ def _leaf_postings(segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, n
             ids.append(matcher.id())
             freqs.append(matcher.weight())
             matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(freqs, dtype=np.float32)
+    return np.asarray(ids, dtype=np.int32), np.asarray(freqs, dtype=np.float32)
 
 
 class FastPath:
@@ -81,7 +81,7 @@ class FastPath:
                 parts_ids.append(ids + base)
                 parts_freqs.append(freqs)
         postings = Postings(
-            np.concatenate(parts_ids) if parts_ids else np.zeros(0, dtype=np.int64),
+            np.concatenate(parts_ids) if parts_ids else np.zeros(0, dtype=np.int32),
             np.concatenate(parts_freqs) if parts_freqs else np.zeros(0, dtype=np.float32),
         )
         self._postings[key] = postings
