@@ -40,6 +40,12 @@ def test_title_plus_surname_resolves_to_the_named_person():
     assert "President Biden" not in people
 
 
+def test_initials_and_hyphenated_names_stay_whole():
+    assert clean_name("B. Lara") == "B. Lara"
+    assert clean_name("“Lara,") == "Lara"
+    assert "Ari-Pekka Nikkola" in extract_people("Finland's Ari-Pekka Nikkola won the event.")
+
+
 def test_possessives_are_stripped():
     text = sentences("004", "China’s top diplomat today said", "The Chinese diplomat yesterday")
     assert extract_people(text)[0] == "Vladimir Putin"

@@ -42,7 +42,7 @@ def clean_name(span: str) -> str | None:
 
     "President Biden's" -> "Biden"; "Foreign Minister Sergey Lavrov" -> "Sergey Lavrov".
     """
-    tokens = [t.strip(_EDGE_PUNCT) for t in span.split()]
+    tokens = [_strip_edges(t) for t in span.split()]
     tokens = [t for t in tokens if t]
     if tokens:
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1]).strip(_EDGE_PUNCT)
@@ -59,6 +59,15 @@ def clean_name(span: str) -> str | None:
     if name.isupper() and len(name) > 3:
         name = name.title()  # an all-capitals headline: "LARA" -> "Lara"
     return name
+
+
+def _strip_edges(token: str) -> str:
+    """Punctuation off a name word, but an initial or abbreviation keeps its full stop
+    ("B. Lara", "Martin Luther King Jr.")."""
+    stripped = token.strip(_EDGE_PUNCT)
+    if token.endswith(".") and stripped and len(stripped) <= 2 and stripped.isalpha():
+        return stripped + "."
+    return stripped
 
 
 def fold(token: str) -> str:

@@ -20,7 +20,7 @@ from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-3"
+RULES_VERSION = "names-5"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -33,7 +33,15 @@ def _nlp():
             f"people model missing in {MODEL_DIR}: train it with "
             "`python -m searchapp.enrich.ner_training ../shared/data/conll2003`"
         )
-    return spacy.load(MODEL_DIR)
+    nlp = spacy.load(MODEL_DIR)
+    # CoNLL keeps hyphenated words whole ("Ari-Pekka", "Jean-Claude"); so must we, or
+    # the model sees name pieces it never saw in training.
+    from spacy.lang.char_classes import HYPHENS
+    from spacy.util import compile_infix_regex
+
+    infixes = [p for p in nlp.Defaults.infixes if f"(?:{HYPHENS})" not in p]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def _model_version() -> str:
