@@ -20,6 +20,7 @@ from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.enrich import normalise_article, people_text
 from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people_many
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
+from searchapp.enrich.people_context import settle_people
 from searchapp.ingest import SAMPLE_DIR, IngestReport, Layout, read_sources
 
 BATCH_SIZE = 64
@@ -47,15 +48,19 @@ class _Batch:
         found = cache.get_many(key for key, _ in wanted.values())
         for i, (key, text) in wanted.items():
             if key in found:
-                articles[i] = replace(articles[i], people=found[key])
+                articles[i] = _with_people(articles[i], text, found[key])
             else:
                 self.todo.append((i, key, text))
 
     def finish(self, people: list[list[str]], cache: PeopleCache) -> list[Article]:
         cache.put_many({key: names for (_, key, _), names in zip(self.todo, people, strict=True)})
-        for (i, _, _), names in zip(self.todo, people, strict=True):
-            self.articles[i] = replace(self.articles[i], people=names)
+        for (i, _, text), names in zip(self.todo, people, strict=True):
+            self.articles[i] = _with_people(self.articles[i], text, names)
         return self.articles
+
+
+def _with_people(article: Article, text: str, extracted: list[str]) -> Article:
+    return replace(article, people=settle_people(article, text, extracted))
 
 
 def enriched(

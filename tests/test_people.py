@@ -42,6 +42,7 @@ def test_title_plus_surname_resolves_to_the_named_person():
 
 def test_initials_and_hyphenated_names_stay_whole():
     assert clean_name("B. Lara") == "B. Lara"
+    assert clean_name("K.J. Matthew") == "K.J. Matthew"
     assert clean_name("“Lara,") == "Lara"
     assert "Ari-Pekka Nikkola" in extract_people("Finland's Ari-Pekka Nikkola won the event.")
 
@@ -77,6 +78,31 @@ def test_every_full_name_in_the_sample_is_found():
     }
     for article, names in expected.items():
         assert names <= set(extract_people(SAMPLE[article])), article
+
+
+def sample_people(client) -> dict[str, list[str]]:
+    """People of each sample article as the API returns them (text plus metadata)."""
+    hits = client.get("/api/v1/search", query_string={"per_page": 5}).json["results"]
+    return {hit["id"][:3]: hit["people"] for hit in hits}
+
+
+def test_bylines_name_people_and_headlines_set_first_mention(client):
+    people = sample_people(client)
+    # "By Nectar Gan and Simone McCarthy, CNN": the manifest's authors the text names
+    assert {"Nectar Gan", "Simone McCarthy"} <= set(people["001"])
+    # the headline "Putin and China’s top diplomat ..." is the first mention of Putin
+    assert people["001"][0] == "Vladimir Putin"
+    # "Putin Discusses ‘New Levels of Cooperation’ ..." is a title-cased headline
+    assert people["000"][0] == "Vladimir Putin" and "Putin Discusses" not in people["000"]
+
+
+def test_outlets_and_lone_place_names_are_not_people(client):
+    people = sample_people(client)
+    assert "Al Jazeera" not in people["003"], "the article's own outlet"
+    assert "Washington" not in people["002"], "“accusing Washington of turning the war ...”"
+    # a place word stays a person when the article names someone with it in full
+    assert extract_people("George Washington crossed the Delaware in 1776. "
+                          "Washington then marched on Trenton.") == ["George Washington"]
 
 
 @pytest.mark.parametrize("a,b", [("Sergey", "Sergei"), ("Nikolai", "Nikolay"),

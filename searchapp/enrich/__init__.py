@@ -10,6 +10,7 @@ from searchapp.article import Article
 from searchapp.enrich.authors import clean_authors
 from searchapp.enrich.outlets import clean_outlet
 from searchapp.enrich.people import extract_people
+from searchapp.enrich.people_context import settle_people
 from searchapp.enrich.title import split_headline
 
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
@@ -51,4 +52,5 @@ def enrich_article(article: Article) -> Article:
     article = normalise_article(article)
     if article.people:
         return article
-    return replace(article, people=extract_people(people_text(article)))
+    text = people_text(article)
+    return replace(article, people=settle_people(article, text, extract_people(text)))

@@ -31,6 +31,7 @@ NEVER_PEOPLE = {
     "kremlin", "white house", "congress", "senate", "twitter", "facebook", "getty images",
     "reuters", "associated press", "ap", "cnn", "fox news", "telegram", "sputnik",
 }
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 _VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), "ei"),
@@ -63,9 +64,10 @@ def clean_name(span: str) -> str | None:
 
 def _strip_edges(token: str) -> str:
     """Punctuation off a name word, but an initial or abbreviation keeps its full stop
-    ("B. Lara", "Martin Luther King Jr.")."""
+    ("B. Lara", "K.J. Matthew", "Martin Luther King Jr.")."""
     stripped = token.strip(_EDGE_PUNCT)
-    if token.endswith(".") and stripped and len(stripped) <= 2 and stripped.isalpha():
+    if token.endswith(".") and stripped and (
+            (len(stripped) <= 2 and stripped.isalpha()) or _INITIALS.fullmatch(stripped)):
         return stripped + "."
     return stripped
 

@@ -17,10 +17,11 @@ from pathlib import Path
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_article
+from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-5"
+RULES_VERSION = "names-6"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -69,11 +70,14 @@ def people_in_doc(doc) -> list[str]:
     times is a place). Edge words the article uses only inside places or organisations
     are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone is completed
     from the text when the article writes a given name before it ("Nikolai Patrushev").
+    A lone word left unresolved that annotated news mostly uses for a place or an
+    organisation is dropped ("accusing Washington of ...", see `place_words`).
     """
     labels: dict[str, Counter] = {}
     other_words: set[str] = set()
     person_words: set[str] = set()
     mentions: list[str] = []
+    written_in_case: set[str] = set()  # names seen outside all-capitals text
     for ent in doc.ents:
         words = ent.text.split()
         (person_words if ent.label_ == "PER" else other_words).update(words)
@@ -81,12 +85,16 @@ def people_in_doc(doc) -> list[str]:
         if not name:
             continue
         labels.setdefault(name, Counter())[ent.label_] += 1
+        if not ent.text.isupper():
+            written_in_case.add(name)
         if ent.label_ == "PER":
             mentions.append(name)
     not_names = other_words - person_words
     people = []
     for mention in mentions:
         if labels[mention]["PER"] < max(labels[mention].values()):
+            continue
+        if mention not in written_in_case and mention not in doc.text:
             continue
         words = mention.split()
         while len(words) > 1 and words[-1] in not_names:
@@ -100,7 +108,8 @@ def people_in_doc(doc) -> list[str]:
         if " " not in mention and mention not in name_words:
             mention = _full_name_in_text(doc.text, mention, not_names) or mention
         completed.append(mention)
-    return resolve_in_article(completed)
+    places = place_words()
+    return [p for p in resolve_in_article(completed) if p not in places]
 
 
 def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
