@@ -3,7 +3,8 @@
     python -m bench.people [--data ../shared/data]
 
 Prints PER entity-level precision/recall/F1 (exact spans, the model alone) on eng.testa
-(the split the model was tuned on) and eng.testb (reported once, never tuned on);
+(the split the model was tuned on) and eng.testb (never used to train or select the
+model; the rule changes of 2026-11-23 were checked on both splits);
 document-level F1 of `extract_people` on the set of distinct people per document (a
 surname-only gold mention that the document also names in full counts as that full
 name); speed in words per second on one core with peak memory; and the sample's people.

@@ -136,13 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     build = with_index_dir(index_sub.add_parser(
         "build", help="rebuild from sources into a new generation (default: bundled sample)"))
     build.add_argument("sources", nargs="*", type=Path,
-                       help="folders of .txt (+ manifest.json) or .jsonl[.gz] files")
+                       help="folders of .txt (+ manifest.json) / .html, "
+                            "or .jsonl / .csv / .tsv [.gz] files")
     add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
     add.add_argument("sources", nargs="+", type=Path)
     for command, func in ((build, cmd_build), (add, cmd_add)):
         command.add_argument(
             "--map", action="append", metavar="FIELD=KEY",
-            help="JSON key holding an article field, e.g. --map body=text (repeatable)",
+            help="record key (JSON) or column (CSV) holding an article field, "
+                 "e.g. --map body=text (repeatable)",
         )
         command.add_argument("--workers", type=int, default=None,
                              help="processes for people extraction (default: all cores)")

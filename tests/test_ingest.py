@@ -111,3 +111,37 @@ def test_impossible_dates_are_flagged(text):
 def test_unreadable_dates_raise(text):
     with pytest.raises(ValueError):
         parse_published(text)
+
+
+def test_csv_rows_become_articles_and_bad_rows_are_reported_by_line(tmp_path):
+    report = IngestReport()
+    articles = {a.id: a for a in read_sources([FIXTURES / "articles.csv"], report)}
+    assert sorted(articles) == ["c1", "c5"] and report.read == 2
+    assert articles["c1"].body == "Sergei Lavrov met officials in Delhi.\nHe spoke, at length."
+    assert articles["c1"].authors == ["Jane Doe", "John Roe"]
+    assert articles["c5"].authors == ["A B", "C D"], "a JSON list in a cell"
+    assert articles["c1"].published == date(2023, 3, 2) and articles["c5"].published is None
+    # c1 spans lines 2-3, so the rows after it start one line later
+    assert {(s.line, s.reason.split(":")[0]) for s in report.skipped} == {
+        (4, "missing or empty 'body'"), (5, "'published'"), (6, "7 cells, the header has 6")}
+    packed = tmp_path / "articles.tsv.gz"
+    with gzip.open(packed, "wt", encoding="utf-8") as handle:
+        handle.write("title\tbody\toutlet\nTab title\tTab, separated body\tAP\n")
+    [tab] = read_sources([packed], IngestReport())
+    assert (tab.title, tab.body, tab.outlet) == ("Tab title", "Tab, separated body", "AP")
+
+
+def test_csv_in_the_allsides_layout_is_recognised(tmp_path):
+    source = tmp_path / "allsides.csv"
+    source.write_text(
+        "ID,title,content_original,source,source_url,date,authors\n"
+        "a1,One,First text.,Fox Online News,https://www.foxnews.com,2020-01-02,Jane Doe\n"
+        "a2,Two,Second text.,Fox News,https://www.foxnews.com,1/3/20,\n"
+        "a3,Three,Third text.,Fox News,https://www.foxnews.com,2050-01-01,\n",
+        encoding="utf-8")
+    report = IngestReport()
+    articles = list(read_sources([source], report))
+    assert [a.id for a in articles] == ["a1", "a2", "a3"]
+    assert {a.outlet for a in articles} == {"Fox News"}
+    assert [a.published for a in articles] == [date(2020, 1, 2), date(2020, 1, 3), None]
+    assert report.cleaned["implausible dates left empty"] == 1

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from searchapp.article import Article
+from searchapp.ingest.csv_file import CSV_SUFFIXES, read_csv
 from searchapp.ingest.html_folder import read_html_folder
 from searchapp.ingest.jsonl import read_jsonl
 from searchapp.ingest.layouts import Layout
@@ -27,8 +28,10 @@ def read_source(
         yield from read_html_folder(path, report)
     elif path.name.endswith(JSONL_SUFFIXES):
         yield from read_jsonl(path, report, layout)
+    elif path.name.endswith(CSV_SUFFIXES):
+        yield from read_csv(path, report, layout)
     elif path.exists():
-        expected = "expected a folder of .txt/.html or .jsonl[.gz]"
+        expected = "expected a folder of .txt/.html, .jsonl[.gz] or .csv/.tsv[.gz]"
         report.skip(str(path), None, f"unknown source type ({expected})")
     else:
         report.skip(str(path), None, "no such file or folder")

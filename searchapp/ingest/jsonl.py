@@ -6,7 +6,7 @@ import gzip
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -17,11 +17,11 @@ from searchapp.ingest.layouts import OWN, Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
 
-def open_text(path: Path) -> IO[str]:
+def open_text(path: Path, newline: str | None = None) -> IO[str]:
     """Open a text file, decompressing `.gz` transparently."""
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open("r", encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8", newline=newline)
+    return path.open("r", encoding="utf-8", newline=newline)
 
 
 def content_id(title: str, body: str) -> str:
@@ -33,6 +33,11 @@ def content_id(title: str, body: str) -> str:
 def _string_list(value: object, name: str) -> list[str]:
     if value is None or value == "":
         return []
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:  # a JSON list written into a text field (CSV cells)
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -106,17 +111,21 @@ def _first_record(path: Path) -> dict | None:
     return None
 
 
-def _outlet_names(path: Path, layout: Layout) -> OutletNames:
-    """A first pass over the file: which labels appear on which outlet domain."""
+def outlet_names(records: Iterable[object], layout: Layout) -> OutletNames:
+    """A first pass over a source: which labels appear on which outlet domain."""
     pairs: Counter = Counter()
-    for _, line in _records(path):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
+    for record in records:
         if isinstance(record, dict):
             pairs[_text(record, layout.key("outlet")), _text(record, layout.outlet_domain)] += 1
     return OutletNames(pairs)
+
+
+def _decoded(path: Path) -> Iterator[object]:
+    for _, line in _records(path):
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            continue
 
 
 def read_jsonl(
@@ -127,7 +136,7 @@ def read_jsonl(
     The layout is recognised from the first record's keys unless one is given.
     """
     layout = layout or detect_layout(_first_record(path) or {})
-    outlets = _outlet_names(path, layout) if layout.outlet_domain else None
+    outlets = outlet_names(_decoded(path), layout) if layout.outlet_domain else None
     for line_number, line in _records(path):
         try:
             record = json.loads(line)

@@ -1,0 +1,58 @@
+"""CSV (or tab-separated) articles, optionally gzip-compressed: a header row names the
+fields, in our schema, a known layout or a `--map`ped one, the same as JSON Lines.
+
+List fields (`authors`, `people`) are comma-separated in a cell or a JSON list.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from searchapp.article import Article
+from searchapp.ingest.jsonl import open_text, outlet_names, record_to_article
+from searchapp.ingest.layouts import Layout, detect_layout
+from searchapp.ingest.report import IngestReport
+
+CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
+MAX_CELL = 64 * 1024 * 1024  # the csv module's default (128 KiB) is shorter than long articles
+
+
+def _rows(path: Path, report: IngestReport | None = None) -> Iterator[tuple[int, dict]]:
+    """(line number where the row starts, row) pairs; a malformed file ends with a report."""
+    csv.field_size_limit(MAX_CELL)
+    dialect = "excel-tab" if path.name.endswith((".tsv", ".tsv.gz")) else "excel"
+    with open_text(path, newline="") as handle:
+        reader = csv.DictReader(handle, dialect=dialect)
+        line = 2
+        try:
+            for row in reader:
+                yield line, row
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            if report is not None:
+                report.skip(str(path), reader.line_num,
+                            f"unreadable CSV, rest of file skipped: {exc}")
+
+
+def read_csv(path: Path, report: IngestReport, layout: Layout | None = None) -> Iterator[Article]:
+    """Yield an Article per good row; bad rows are reported with file and line number."""
+    first = next((row for _, row in _rows(path)), None)
+    if first is None:
+        report.skip(str(path), None, "no header row or no rows")
+        return
+    layout = layout or detect_layout(first)
+    outlets = outlet_names((r for _, r in _rows(path)), layout) if layout.outlet_domain else None
+    for line, row in _rows(path, report):
+        if None in row:  # DictReader's key for cells beyond the header
+            report.skip(str(path), line, f"{len(row) - 1 + len(row[None])} cells, "
+                                         f"the header has {len(row) - 1}")
+            continue
+        try:
+            article = record_to_article(row, f"{path}:{line}", report, layout, outlets)
+        except ValueError as exc:
+            report.skip(str(path), line, str(exc))
+            continue
+        report.read += 1
+        yield article
