@@ -298,22 +298,28 @@ class Searcher:
         """Articles most like the given one; None when the id is unknown."""
         with self._lock:
             snap = self._current()
-            docnum = snap.searcher.document_number(id=article_id)
-            if docnum is None:
+            found = self._stored(snap, article_id)
+            if found is None:
                 return None
-            stored = snap.searcher.stored_fields(docnum)
+            docnum, stored = found
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-            found = similar_docnums(snap.searcher, docnum, text, limit)
-            return [self._hit(snap, d, score, frozenset(), None) for d, score in found]
+            nearest = similar_docnums(snap.searcher, docnum, text, limit)
+            return [self._hit(snap, d, score, frozenset(), None) for d, score in nearest]
 
     # -- single articles -------------------------------------------------------------------
+    @staticmethod
+    def _stored(snap, article_id: str) -> tuple[int, dict] | None:
+        """(document number, stored fields) of an article id in a snapshot, if it is there."""
+        docnum = snap.searcher.document_number(id=article_id)
+        return None if docnum is None else (docnum, snap.searcher.stored_fields(docnum))
+
     def article(self, article_id: str) -> ArticleRecord | None:
         with self._lock:
             snap = self._current()
-            docnum = snap.searcher.document_number(id=article_id)
-            if docnum is None:
-                return None
-            stored = snap.searcher.stored_fields(docnum)
+            found = self._stored(snap, article_id)
+        if found is None:
+            return None
+        stored = found[1]
         return ArticleRecord(
             id=stored["id"],
             title=stored.get("title", ""),

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from searchapp.article import Article
-from searchapp.ingest.jsonl import open_text, outlet_names, record_to_article
+from searchapp.ingest.jsonl import articles_from_records, open_text, outlet_names
 from searchapp.ingest.layouts import Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
@@ -44,15 +44,13 @@ def read_csv(path: Path, report: IngestReport, layout: Layout | None = None) -> 
         return
     layout = layout or detect_layout(first)
     outlets = outlet_names((r for _, r in _rows(path)), layout) if layout.outlet_domain else None
-    for line, row in _rows(path, report):
-        if None in row:  # DictReader's key for cells beyond the header
-            report.skip(str(path), line, f"{len(row) - 1 + len(row[None])} cells, "
-                                         f"the header has {len(row) - 1}")
-            continue
-        try:
-            article = record_to_article(row, f"{path}:{line}", report, layout, outlets)
-        except ValueError as exc:
-            report.skip(str(path), line, str(exc))
-            continue
-        report.read += 1
-        yield article
+
+    def whole_rows() -> Iterator[tuple[int, dict]]:
+        for line, row in _rows(path, report):
+            if None in row:  # DictReader's key for cells beyond the header
+                report.skip(str(path), line, f"{len(row) - 1 + len(row[None])} cells, "
+                                             f"the header has {len(row) - 1}")
+            else:
+                yield line, row
+
+    yield from articles_from_records(path, whole_rows(), report, layout, outlets)

@@ -137,12 +137,26 @@ def read_jsonl(
     """
     layout = layout or detect_layout(_first_record(path) or {})
     outlets = outlet_names(_decoded(path), layout) if layout.outlet_domain else None
-    for line_number, line in _records(path):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.skip(str(path), line_number, f"invalid JSON: {exc.msg}")
-            continue
+
+    def numbered() -> Iterator[tuple[int, object]]:
+        for line_number, line in _records(path):
+            try:
+                yield line_number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                report.skip(str(path), line_number, f"invalid JSON: {exc.msg}")
+
+    yield from articles_from_records(path, numbered(), report, layout, outlets)
+
+
+def articles_from_records(
+    path: Path,
+    numbered: Iterable[tuple[int, object]],
+    report: IngestReport,
+    layout: Layout,
+    outlets: OutletNames | None,
+) -> Iterator[Article]:
+    """Articles of (line number, record) pairs; a bad record is reported and skipped."""
+    for line_number, record in numbered:
         try:
             article = record_to_article(record, f"{path}:{line_number}", report, layout, outlets)
         except ValueError as exc:

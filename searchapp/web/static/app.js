@@ -43,13 +43,19 @@ function readState() {
   };
 }
 
-function stateToParams(state) {
+// The query and filters, the same in the page URL and in the API request.
+function searchParams(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   state.outlet.forEach((v) => params.append("outlet", v));
   state.person.forEach((v) => params.append("person", v));
   if (state.date_from) params.set("date_from", state.date_from);
   if (state.date_to) params.set("date_to", state.date_to);
+  return params;
+}
+
+function stateToParams(state) {
+  const params = searchParams(state);
   if (state.sort !== "relevance") params.set("sort", state.sort);
   if (state.page > 1) params.set("page", String(state.page));
   state.more.forEach((v) => params.append("more", v));
@@ -100,12 +106,7 @@ async function render() {
 async function renderSearch(state) {
   $("#q").value = state.q;
   $("#sort").value = state.sort;
-  const params = new URLSearchParams();
-  if (state.q) params.set("q", state.q);
-  state.outlet.forEach((v) => params.append("outlet", v));
-  state.person.forEach((v) => params.append("person", v));
-  if (state.date_from) params.set("date_from", state.date_from);
-  if (state.date_to) params.set("date_to", state.date_to);
+  const params = searchParams(state);
   params.set("sort", state.sort);
   params.set("page", String(state.page));
   params.set("per_page", String(PER_PAGE));
