@@ -2,4 +2,4 @@
 
 from searchapp.api import create_app
 
-app = create_app()
+app = create_app(warm=True)

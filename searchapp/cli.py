@@ -114,7 +114,7 @@ def cmd_serve(args) -> int:
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
         "--access-logfile", "-",
-        "searchapp.api:create_app()",
+        "searchapp.api:create_app(warm=True)",
     ]
     print(f"serving {store.root} on http://{args.host}:{args.port}", flush=True)
     os.execv(sys.executable, argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import swagger_ui_bundle
@@ -19,8 +20,10 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 DOCS_ASSETS = "/api/v1/docs/assets/"
 
 
-def create_app(index_dir: str | os.PathLike | None = None) -> Flask:
-    """Build the WSGI app serving the index in `index_dir` (else from the environment)."""
+def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -> Flask:
+    """Build the WSGI app serving the index in `index_dir` (else from the environment);
+    `warm` opens the index in the background at once (servers) instead of on the first
+    request; a thread, so a slow open never holds up a gunicorn worker's boot."""
     settings = Settings.from_env(index_dir)
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -37,6 +40,8 @@ def create_app(index_dir: str | os.PathLike | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = Searcher(
         IndexStore(settings.index_dir, settings.keep_generations)
     )
+    if warm:
+        threading.Thread(target=app.extensions[EXTENSION_KEY].warm, daemon=True).start()
     api = Api(app)
     for module in (search, articles, discovery, health):
         api.register_blueprint(module.blp)

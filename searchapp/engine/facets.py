@@ -30,7 +30,8 @@ class ValueColumn:
     """A many-valued field as (document, value) posting pairs.
 
     `aliases` maps other spellings (raw indexed values, or `key(value)` forms) to a
-    value's id, so filters accept them and facets show one value per thing.
+    value's id, so filters accept them and facets show one value per thing. `values` are
+    sorted (lexicon order, or sorted when merged), so ordering ids orders values.
     """
 
     values: list[str]
@@ -118,10 +119,13 @@ class ValueColumn:
         """The top `size` values by count, plus every selected value even at count 0."""
         counts = self.counts(mask)
         chosen = {self.lookup(v) for v in selected} - {None}
-        nonzero = np.flatnonzero(counts)
-        # Sort by count descending, then value ascending, for a stable order.
-        order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), self.values[i]))
-        shown = order[:size] + sorted(chosen - set(order[:size]))
+        top = np.flatnonzero(counts)
+        if len(top) > size:  # only values that can reach the top `size` get sorted
+            cut = len(top) - size
+            top = top[counts[top] >= np.partition(counts[top], cut)[cut]]
+        # Count descending, then value ascending: ids are in value order (see class doc).
+        order = top[np.lexsort((top, -counts[top]))][:size].tolist()
+        shown = order + sorted(chosen - set(order))
         buckets = [FacetBucket(self.values[i], int(counts[i]), i in chosen) for i in shown]
         for value in selected:
             if self.lookup(value) is None and value not in {b.value for b in buckets}:

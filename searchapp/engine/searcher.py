@@ -112,6 +112,13 @@ class Searcher:
             snapshot.close()
         return fresh
 
+    def warm(self) -> None:
+        """Open the live generation now, if there is one: a serving worker builds its facet
+        columns (seconds on a large index) at start instead of on its first request."""
+        with self._lock:
+            if self.store.current_name() is not None:
+                self._current()
+
     def generation(self) -> str:
         with self._lock:
             return self._current().generation
