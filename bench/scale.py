@@ -3,7 +3,7 @@ article set derived from it, our engine side by side with plain whoosh, SQLite F
 tantivy on the same articles and the same 200 queries, plus HTTP throughput of
 `gunicorn -w 2` under load from wrk.
 
-    pip install ".[bench]" && python -m bench.scale [--sizes 1,5] [--runs 3]
+    pip install ".[bench]" && python -m bench.scale [--sizes 1,5] [--runs 3] [--naive-queries 20]
 
 Figures are medians of --runs repetitions; compare ratios within one run.
 """
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,5", help="copies of the corpus per workload")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--load-seconds", type=int, default=20)
-    parser.add_argument("--naive-queries", type=int, default=40,
+    parser.add_argument("--naive-queries", type=int, default=20,
                         help="queries (spread over the set, one run) for plain whoosh")
     parser.add_argument("--fresh", action="store_true", help="discard the work folder first")
     parser.add_argument("--work", type=Path, default=WORK, help="folder for indexes and data")
