@@ -12,6 +12,8 @@ extractions too and needs no cache invalidation.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from searchapp.article import Article
 from searchapp.enrich.names import fold, variant_key
 
@@ -34,13 +36,13 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _headline_artefact(name: str, people: list[str], text: str) -> bool:
-    """`name` occurs only on title-cased lines and contains another person's surname."""
+def _headline_artefact(name: str, surnames: Counter, text: str) -> bool:
+    """`name` occurs only on title-cased lines and contains another person's surname
+    (`surnames`: last words of the article's full names, this one's included)."""
     words = name.split()
     if len(words) < 2:
         return False
-    others = {p.split()[-1] for p in people if p != name and len(p.split()) > 1}
-    if not others & set(words):
+    if not any(surnames[w] > (w == words[-1]) for w in set(words)):
         return False
     lines = [line for line in text.splitlines() if _first_position(line, name) is not None]
     return bool(lines) and all(_title_cased(line) for line in lines)
@@ -51,7 +53,8 @@ def settle_people(article: Article, text: str, names: list[str]) -> list[str]:
     of first mention in `text`."""
     outlet = fold(article.outlet) if article.outlet else None
     people = [n for n in names if fold(n) != outlet]
-    people = [n for n in people if not _headline_artefact(n, people, text)]
+    surnames = Counter(n.split()[-1] for n in people if " " in n)
+    people = [n for n in people if not _headline_artefact(n, surnames, text)]
     known = {variant_key(n) for n in people}
     for author in article.authors:
         if (len(author.split()) > 1 and variant_key(author) not in known
