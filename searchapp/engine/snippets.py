@@ -8,8 +8,8 @@ from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
-MAX_PASSAGES = 4
-PASSAGE_CHARS = 2000
+MAX_PASSAGES = 3
+PASSAGE_CHARS = 1200
 
 
 class MarkFormatter(Formatter):
