@@ -61,11 +61,12 @@ def settle_people(article: Article, text: str, names: list[str]) -> list[str]:
                 and _first_position(text, author) is not None):
             people.append(author)
             known.add(variant_key(author))
-    surnames = [n.split()[-1] for n in people]
+    last_words = Counter(n.split()[-1] for n in people)
     positions: list[int] = []
-    for name, surname in zip(people, surnames, strict=True):
+    for name in people:
         spots = [_first_position(text, name)]
-        if len(name.split()) > 1 and surnames.count(surname) == 1:
+        surname = name.split()[-1]
+        if len(name.split()) > 1 and last_words[surname] == 1:
             spots.append(_first_position(text, surname))
         found = [s for s in spots if s is not None]
         # a name the text spells differently keeps its place after the name before it
