@@ -145,3 +145,24 @@ def test_csv_in_the_allsides_layout_is_recognised(tmp_path):
     assert {a.outlet for a in articles} == {"Fox News"}
     assert [a.published for a in articles] == [date(2020, 1, 2), date(2020, 1, 3), None]
     assert report.cleaned["implausible dates left empty"] == 1
+
+
+def test_byte_order_marks_and_text_that_is_not_utf8(tmp_path):
+    """A spreadsheet's BOM is not part of the first column's name; bytes that are not UTF-8
+    cost their own line (JSON Lines) or the rest of the file (CSV), reported, never the build."""
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("title,body\nBOM title,Body text.\n".encode("utf-8-sig"))
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("title,body\nFirst,Fine.\nCaf\u00e9,Accents in latin-1.\nLast,Lost.\n"
+                      .encode("latin-1"))
+    lines = tmp_path / "mixed.jsonl"
+    lines.write_bytes(b'\xef\xbb\xbf{"id": "j1", "title": "One", "body": "Fine."}\n'
+                      + '{"id": "j2", "title": "Caf\u00e9", "body": "x"}\n'.encode("latin-1")
+                      + b'{"id": "j3", "title": "Three", "body": "Fine too."}\n')
+    report = IngestReport()
+    articles = list(read_sources([excel, latin, lines], report))
+    assert [(a.id if a.source.startswith(str(lines)) else a.title) for a in articles] == [
+        "BOM title", "First", "j1", "j3"]
+    assert sorted((s.source.rsplit("/", 1)[-1], s.line, s.reason) for s in report.skipped) == [
+        ("latin.csv", 3, "not UTF-8 text (save the file as UTF-8), rest of file skipped"),
+        ("mixed.jsonl", 2, "not UTF-8 text (save the file as UTF-8)")]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from searchapp.article import Article
-from searchapp.ingest.jsonl import articles_from_records, open_text, outlet_names
+from searchapp.ingest.jsonl import NOT_UTF8, articles_from_records, outlet_names, text_lines
 from searchapp.ingest.layouts import Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
@@ -20,20 +20,35 @@ MAX_CELL = 64 * 1024 * 1024  # the csv module's default (128 KiB) is shorter tha
 
 
 def _rows(path: Path, report: IngestReport | None = None) -> Iterator[tuple[int, dict]]:
-    """(line number where the row starts, row) pairs; a malformed file ends with a report."""
+    """(line number where the row starts, row) pairs; a malformed file ends with a report.
+
+    A line that is not UTF-8 ends the file too: it may sit inside a quoted multi-line cell,
+    so skipping only that line could silently glue two rows together.
+    """
     csv.field_size_limit(MAX_CELL)
     dialect = "excel-tab" if path.name.endswith((".tsv", ".tsv.gz")) else "excel"
-    with open_text(path, newline="") as handle:
-        reader = csv.DictReader(handle, dialect=dialect)
-        line = 2
-        try:
-            for row in reader:
-                yield line, row
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            if report is not None:
-                report.skip(str(path), reader.line_num,
-                            f"unreadable CSV, rest of file skipped: {exc}")
+    undecodable: list[int] = []
+
+    def lines() -> Iterator[str]:
+        for number, line in text_lines(path):
+            if line is None:
+                undecodable.append(number)
+                return
+            yield line
+
+    reader = csv.DictReader(lines(), dialect=dialect)
+    line = 2
+    try:
+        if reader.fieldnames:
+            reader.fieldnames = [name.strip() for name in reader.fieldnames]
+        for row in reader:
+            yield line, row
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        if report is not None:
+            report.skip(str(path), reader.line_num, f"unreadable CSV, rest of file skipped: {exc}")
+    if undecodable and report is not None:
+        report.skip(str(path), undecodable[0], f"{NOT_UTF8}, rest of file skipped")
 
 
 def read_csv(path: Path, report: IngestReport, layout: Layout | None = None) -> Iterator[Article]:

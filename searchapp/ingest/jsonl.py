@@ -8,7 +8,6 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from searchapp.article import Article
 from searchapp.enrich.outlets import OutletNames
@@ -17,11 +16,24 @@ from searchapp.ingest.layouts import OWN, Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
 
-def open_text(path: Path, newline: str | None = None) -> IO[str]:
-    """Open a text file, decompressing `.gz` transparently."""
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline=newline)
-    return path.open("r", encoding="utf-8", newline=newline)
+def text_lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """(line number, line with its ending) pairs, `.gz` decompressed transparently.
+
+    Lines are decoded one by one so that bytes which are not UTF-8 cost only their own line:
+    such a line comes as None for the caller to report. A leading byte-order mark is dropped.
+    """
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+                continue
+            yield number, line
+
+
+NOT_UTF8 = "not UTF-8 text (save the file as UTF-8)"
 
 
 def content_id(title: str, body: str) -> str:
@@ -93,11 +105,13 @@ def record_to_article(
     )
 
 
-def _records(path: Path) -> Iterator[tuple[int, str]]:
-    with open_text(path) as handle:
-        for line_number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield line_number, line
+def _records(path: Path, report: IngestReport | None = None) -> Iterator[tuple[int, str]]:
+    for line_number, line in text_lines(path):
+        if line is None:
+            if report is not None:
+                report.skip(str(path), line_number, NOT_UTF8)
+        elif line.strip():
+            yield line_number, line
 
 
 def _first_record(path: Path) -> dict | None:
@@ -139,7 +153,7 @@ def read_jsonl(
     outlets = outlet_names(_decoded(path), layout) if layout.outlet_domain else None
 
     def numbered() -> Iterator[tuple[int, object]]:
-        for line_number, line in _records(path):
+        for line_number, line in _records(path, report):
             try:
                 yield line_number, json.loads(line)
             except json.JSONDecodeError as exc:
