@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
 from searchapp.article import Article
+from searchapp.engine import posting_runs
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
 
@@ -46,8 +47,10 @@ def folder_size(path: Path) -> int:
 class Indexer:
     """The only writer of the index; `rebuild` never touches the live generation."""
 
-    def __init__(self, store: IndexStore):
+    def __init__(self, store: IndexStore, memory_mb: float = WRITER_MEMORY_MB):
         self.store = store
+        self.memory_mb = memory_mb  # per writer process; beyond it postings spill to runs
+        posting_runs.install()
 
     def rebuild(
         self, articles: Iterable[Article], on_article: Callable[[Article], None] | None = None
@@ -63,7 +66,7 @@ class Indexer:
         try:
             ix = whoosh_index.open_dir(str(generation))
             writer = ix.writer(
-                limitmb=WRITER_MEMORY_MB, procs=2, multisegment=True, **SEGMENT_FILES)
+                limitmb=self.memory_mb, procs=2, multisegment=True, **SEGMENT_FILES)
             seen: set[str] = set()
             # whoosh cannot delete a document still buffered in the same writer, so
             # repeated ids are held back and replace the first copy after a commit.
@@ -84,7 +87,7 @@ class Indexer:
                 raise
             if repeats:
                 writer.commit()
-                writer = ix.writer(limitmb=WRITER_MEMORY_MB, **SEGMENT_FILES)
+                writer = ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
                 for article in repeats.values():
                     writer.update_document(**article_to_document(article))
             writer.commit(optimize=True)
@@ -101,7 +104,7 @@ class Indexer:
         deadline = time.monotonic() + wait
         while True:
             try:
-                return ix.writer(limitmb=WRITER_MEMORY_MB, **SEGMENT_FILES)
+                return ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
