@@ -1,10 +1,37 @@
-"""Speed-ups of index writing change nothing in the index: postings spilled to disk read
-back exactly."""
+"""The two speed-ups of index writing change nothing in the index: the English analyzer
+yields whoosh's StemmingAnalyzer tokens, and postings spilled to disk read back exactly."""
 
 from __future__ import annotations
 
+import pytest
+from whoosh.analysis import StemmingAnalyzer
+
 from searchapp.engine import Indexer, IndexStore
+from searchapp.engine.english import EnglishAnalyzer
 from searchapp.ingest import SAMPLE_DIR, IngestReport, read_sources
+
+EDGE_CASES = ["", "of the and", "The U.S. e.g. 3.14 don't İstanbul ___ x y", "Putin's  war\n\nA"]
+CALLS = [
+    {"positions": True, "mode": "index"},          # indexing
+    {"positions": True, "start_pos": 7},
+    {"mode": "query"},                             # query parsing
+    {"positions": True, "chars": True},            # highlighting: whoosh's own chain
+    {"positions": True, "removestops": False},     # phrase queries keep stop words
+    {"no_morph": True},                            # spelling words are not stemmed
+]
+
+
+def _tokens(analyzer, text: str, call: dict) -> list[tuple]:
+    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None), t.stopped)
+            for t in analyzer(text, **call)]
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_english_analyzer_yields_the_stemming_analyzers_tokens(call):
+    texts = [f"{a.title}\n{a.body}" for a in read_sources([SAMPLE_DIR], IngestReport())]
+    ours, whoosh_own = EnglishAnalyzer(), StemmingAnalyzer()
+    for text in texts + EDGE_CASES:
+        assert _tokens(ours, text, call) == _tokens(whoosh_own, text, call)
 
 
 def _postings(index_root) -> dict:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from whoosh import fields
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from searchapp.article import Article
+from searchapp.engine.english import EnglishAnalyzer
 from searchapp.enrich.names import fold
 
 # Query-syntax field names users type, mapped to the word-level fields behind them.
@@ -23,7 +24,7 @@ LIST_SEPARATOR = ","
 
 def text_analyzer():
     """English words with Porter stemming and stop words, for title and body."""
-    return StemmingAnalyzer()
+    return EnglishAnalyzer()
 
 
 class NameVariantFilter(Filter):
