@@ -3,10 +3,17 @@
 whoosh walks postings one document at a time in Python; for a term matching 20,000
 articles that costs tens of milliseconds per query. Here each posting list is read once
 per index generation, block by block, into NumPy arrays (ids and term frequencies), and
-a query made of terms combined with AND/OR/NOT is evaluated and scored with array
-operations. The scores are whoosh's BM25F with our idf (`scoring.NewsBM25F`), computed
-from the same quantised field lengths, so rankings match the whoosh path. Queries with
-other parts (phrases, wildcards, date ranges) return None and take the whoosh path.
+a query made of terms and exact phrases combined with AND/OR/NOT is evaluated and scored
+with array operations. The scores are whoosh's BM25F with our idf (`scoring.NewsBM25F`),
+computed from the same quantised field lengths, so rankings match the whoosh path (a phrase
+scores, as in whoosh, the sum of its words' scores in the articles that hold it). Queries
+with other parts (sloppy phrases, wildcards, date ranges) return None and take the whoosh
+path.
+
+Phrases matter most: people's names are searched as phrases, and whoosh checks the word
+positions of every candidate article in Python (470 ms for "Donald Trump" at 37,554
+articles). Here each word's positions are decoded once per generation and a phrase is a
+set intersection of (article, position - offset) keys.
 """
 
 from __future__ import annotations
@@ -31,6 +38,12 @@ class Postings:
     freqs: np.ndarray    # term frequency in each document
 
 
+@dataclass
+class Positions:
+    starts: np.ndarray   # where each posting's positions begin in `values` (one extra at end)
+    values: np.ndarray   # word positions, posting after posting
+
+
 def _leaf_postings(segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     """One segment's postings, read a block at a time (deleted documents included)."""
     fmt = segment.schema[fieldname].format
@@ -52,6 +65,23 @@ def _leaf_postings(segment, fieldname: str, btext: bytes) -> tuple[np.ndarray, n
     return np.asarray(ids, dtype=np.int32), np.asarray(freqs, dtype=np.float32)
 
 
+def _leaf_positions(segment, fieldname: str, btext: bytes) -> list[list[int]]:
+    """One segment's word positions, posting by posting, in the order of `_leaf_postings`."""
+    fmt = segment.schema[fieldname].format
+    matcher = segment._terms.matcher(fieldname, btext, fmt)
+    values: list = []
+    if hasattr(matcher, "_read_values"):  # block postings
+        while matcher.is_active():
+            matcher._read_values()
+            values.extend(matcher._values)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            values.append(matcher.value())
+            matcher.next()
+    return [fmt.decode_positions(value) for value in values]
+
+
 class FastPath:
     """Per-generation arrays and the evaluator; one instance per open snapshot."""
 
@@ -62,6 +92,7 @@ class FastPath:
         self.doc_count = len(live)
         self.weighting = weighting
         self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._positions: OrderedDict[tuple[str, bytes], Positions] = OrderedDict()
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
 
@@ -86,10 +117,41 @@ class FastPath:
         )
         self._postings[key] = postings
         self._cached += len(postings.ids)
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, dropped = self._postings.popitem(last=False)
-            self._cached -= len(dropped.ids)
+        self._trim_cache()
         return postings
+
+    def positions(self, fieldname: str, btext: bytes) -> Positions:
+        """Word positions of a term, aligned with `postings(fieldname, btext)`."""
+        key = (fieldname, btext)
+        found = self._positions.get(key)
+        if found is not None:
+            self._positions.move_to_end(key)
+            return found
+        lists: list[list[int]] = []
+        for segment, _ in self.reader.leaf_readers():
+            if key in segment:
+                lists.extend(_leaf_positions(segment, fieldname, btext))
+        counts = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
+        positions = Positions(
+            np.concatenate(([0], np.cumsum(counts))),
+            np.fromiter((n for p in lists for n in p), dtype=np.int64, count=int(counts.sum())),
+        )
+        self._positions[key] = positions
+        self._cached += len(positions.values)
+        self._trim_cache()
+        return positions
+
+    def _trim_cache(self) -> None:
+        """Drop the least recently used arrays beyond the budget (the newest always stays)."""
+        while self._cached > CACHE_POSTINGS:
+            if len(self._positions) > (0 if len(self._postings) > 1 else 1):
+                _, dropped = self._positions.popitem(last=False)
+                self._cached -= len(dropped.values)
+            elif len(self._postings) > 1:
+                _, dropped_postings = self._postings.popitem(last=False)
+                self._cached -= len(dropped_postings.ids)
+            else:
+                break
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's (quantised) length of `fieldname`, as BM25 sees it."""
@@ -116,6 +178,8 @@ class FastPath:
     def _eval(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(q, wq.Term):
             return self._term(q)
+        if isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
+            return self._phrase(q)
         if isinstance(q, wq.Every) and not q.fieldname:
             return self.live.copy(), np.zeros(self.doc_count)
         if isinstance(q, wq.Or) and not q.minmatch and not getattr(q, "scale", None):
@@ -169,6 +233,54 @@ class FastPath:
                 tf + w.K1 * ((1 - b) + b * lengths / average)) * q.boost
         else:
             scores[postings.ids] = postings.freqs * q.boost
+        return mask, scores
+
+
+    def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Articles holding the words at consecutive positions; whoosh's SpanNear2 with
+        slop 1, scored as the sum of the words' scores (an intersection matcher's)."""
+        mask = np.zeros(self.doc_count, dtype=bool)
+        scores = np.zeros(self.doc_count)
+        if q.fieldname not in self.reader.schema:
+            return mask, scores
+        field = self.reader.schema[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            raise _Unsupported("phrase on a field without positions")
+        words = []
+        for word in q.words:
+            try:
+                btext = field.to_bytes(word)
+            except ValueError:
+                return mask, scores
+            if (q.fieldname, btext) not in self.reader:
+                return mask, scores
+            words.append((word, btext))
+        candidates = np.ones(self.doc_count, dtype=bool)
+        word_scores = np.zeros(self.doc_count)
+        for word, _ in words:
+            word_mask, word_score = self._term(wq.Term(q.fieldname, word))
+            candidates &= word_mask
+            word_scores += word_score
+        docs = np.flatnonzero(candidates)
+        if not len(docs):
+            return mask, scores
+        shift = np.int64(1) << 32  # key = candidate index * 2^32 + position - offset
+        matched = None
+        for offset, (_, btext) in enumerate(words):
+            postings = self.postings(q.fieldname, btext)
+            positions = self.positions(q.fieldname, btext)
+            rows = np.searchsorted(postings.ids, docs)
+            starts, ends = positions.starts[rows], positions.starts[rows + 1]
+            counts = ends - starts
+            flat = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            keys = (np.repeat(np.arange(len(docs), dtype=np.int64), counts) * shift
+                    + positions.values[flat] + (len(words) - offset))
+            matched = keys if matched is None else np.intersect1d(matched, keys)
+            if not len(matched):
+                return mask, scores
+        hits = docs[np.unique(matched // shift)]
+        mask[hits] = True
+        scores[hits] = word_scores[hits] * q.boost
         return mask, scores
 
 
