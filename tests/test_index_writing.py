@@ -15,14 +15,16 @@ CALLS = [
     {"positions": True, "mode": "index"},          # indexing
     {"positions": True, "start_pos": 7},
     {"mode": "query"},                             # query parsing
-    {"positions": True, "chars": True},            # highlighting: whoosh's own chain
-    {"positions": True, "removestops": False},     # phrase queries keep stop words
-    {"no_morph": True},                            # spelling words are not stemmed
+    {"chars": True, "mode": "query", "removestops": False},  # highlighting snippets
+    {"positions": True, "chars": True, "start_char": 3, "keeporiginal": True},
+    {"positions": True, "removestops": False},     # stop words kept and marked
+    {"no_morph": True},                            # spelling words: whoosh's own chain
 ]
 
 
 def _tokens(analyzer, text: str, call: dict) -> list[tuple]:
-    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None), t.stopped)
+    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None),
+             getattr(t, "endchar", None), getattr(t, "original", None), t.stopped, t.boost)
             for t in analyzer(text, **call)]
 
 

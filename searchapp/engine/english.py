@@ -1,11 +1,11 @@
-"""The English analyzer for headline and body: whoosh's StemmingAnalyzer, faster to index with.
+"""The English analyzer for headline and body: whoosh's StemmingAnalyzer, faster.
 
 whoosh runs an analyzer as a chain of generators (tokenizer, lowercase, stop words, stemming),
-with a Python-level cache in front of the Porter stemmer; indexing the body spends a quarter
-of a writer process's time there. For the calls indexing and query parsing make, this class
-produces the same tokens with the same positions in one loop, with a C-level stem cache; any
-other call (character offsets for highlighting, kept stop words, no stemming for spelling)
-goes through the unchanged whoosh chain.
+with a Python-level cache in front of the Porter stemmer; indexing the body spent a quarter
+of a writer process's time there, and highlighting snippets half of a query's. This class
+produces the same tokens, positions, character offsets and stop-word marks in one loop with a
+C-level stem cache; the two rare calls it does not cover (untokenized values, no stemming
+for spelling words) go through the unchanged whoosh chain.
 """
 
 from __future__ import annotations
@@ -35,29 +35,43 @@ class EnglishAnalyzer(CompositeAnalyzer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  no_morph=False, **kwargs):
-        if chars or keeporiginal or not removestops or not tokenize or no_morph:
+        if not tokenize or no_morph:
             return super().__call__(
                 value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                 removestops=removestops, start_pos=start_pos, start_char=start_char,
                 tokenize=tokenize, mode=mode, no_morph=no_morph, **kwargs)
-        return self._tokens(value, positions, start_pos, Token(
-            positions, chars, removestops=removestops, mode=mode, **kwargs))
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        return self._tokens(value, token, positions, chars, keeporiginal, removestops,
+                            start_pos, start_char)
 
-    def _tokens(self, value: str, positions: bool, start_pos: int, token: Token
+    def _tokens(self, value: str, token: Token, positions: bool, chars: bool,
+                keeporiginal: bool, removestops: bool, start_pos: int, start_char: int
                 ) -> Iterator[Token]:
         tokenizer, _, stops, stemmer = self.items
         stop_words, minsize, maxsize = stops.stops, stops.min, stops.max
         ignore = stemmer.ignore
         pos = None
         for index, match in enumerate(tokenizer.expression.finditer(value)):
-            text = match.group(0).lower()
-            if (len(text) < minsize or (maxsize is not None and len(text) > maxsize)
-                    or text in stop_words):
-                continue
-            token.text = text if text in ignore else _stem(text)
+            original = match.group(0)
+            text = original.lower()
+            stopped = (len(text) < minsize or (maxsize is not None and len(text) > maxsize)
+                       or text in stop_words)
+            if stopped:
+                if removestops:
+                    continue
+                token.text = text  # kept, marked, unstemmed and not renumbered
+                if positions:
+                    token.pos = start_pos + index
+            else:
+                token.text = text if text in ignore else _stem(text)
+                if positions:  # StopFilter renumbers: the first kept word keeps its place
+                    pos = start_pos + index if pos is None else pos + 1
+                    token.pos = pos
+            token.stopped = stopped
             token.boost = 1.0
-            token.stopped = False
-            if positions:  # StopFilter renumbers: the first kept word keeps its position
-                pos = start_pos + index if pos is None else pos + 1
-                token.pos = pos
+            if keeporiginal:
+                token.original = original
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
             yield token
