@@ -16,8 +16,10 @@ def print_table(headers: list[str], rows: list[list[object]], title: str | None 
 
 
 def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 100 else f"{value:,.0f}"
+    if isinstance(value, float):  # scores below 1 keep three decimals, timings fewer
+        if abs(value) < 1:
+            return f"{value:.3f}"
+        return f"{value:.1f}" if abs(value) < 100 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
