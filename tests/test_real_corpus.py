@@ -7,6 +7,7 @@ import gzip
 import json
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,25 @@ def test_facet_counts_equal_a_brute_force_count(corpus_client, params):
                                             if k not in ("date_from", "date_to")})
     years = Counter(h["published"][:4] for h in date_scope if h["published"])
     assert {b["value"]: b["count"] for b in body["facets"]["date"]} == dict(years)
+
+
+def _period(published: str, interval: str) -> str:
+    day = date.fromisoformat(published[:10])
+    if interval == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[interval]
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month", "year"])
+def test_date_histogram_equals_a_brute_force_count(corpus_client, interval):
+    body = corpus_client.get("/api/v1/search", query_string={
+        "q": "trump OR election", "facets": "date", "date_interval": interval}).json
+    hits = all_hits(corpus_client, q="trump OR election")
+    expected = Counter(_period(h["published"], interval) for h in hits if h["published"])
+    buckets = body["facets"]["date"]
+    assert {b["value"]: b["count"] for b in buckets} == dict(expected)
+    assert [b["start"] for b in buckets] == sorted(b["start"] for b in buckets)
 
 
 def test_upsert_and_delete_reach_a_running_app(corpus_slice, tmp_path, capsys):
