@@ -21,7 +21,7 @@ from searchapp.engine.fastpath import FastPath, top_documents
 from searchapp.engine.query import QueryText
 from searchapp.engine.schema import split_list
 from searchapp.engine.scoring import weighting
-from searchapp.engine.snippets import lead, make_snippet
+from searchapp.engine.snippets import Highlighter, lead
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
     ArticleRecord,
@@ -69,6 +69,7 @@ class _Snapshot:
     columns: FacetColumns
     query_text: QueryText
     fast: FastPath
+    highlighter: Highlighter
 
     def close(self) -> None:
         self.searcher.close()
@@ -97,6 +98,7 @@ class Searcher:
             columns=columns,
             query_text=QueryText(ix.schema),
             fast=FastPath(searcher, columns.live, model),
+            highlighter=Highlighter(ix.schema["text"].analyzer),
         )
 
     def _current(self) -> _Snapshot:
@@ -233,8 +235,7 @@ class Searcher:
             order = np.lexsort((docnums, key))
             page = [(int(d), None) for d in docnums[order[start:end]]]
         terms = self._highlight_terms(snap, q) if request.snippets else None
-        analyzer = snap.index.schema["text"].analyzer
-        return [self._hit(snap, docnum, score, terms, analyzer) for docnum, score in page]
+        return [self._hit(snap, docnum, score, terms) for docnum, score in page]
 
     @staticmethod
     def _highlight_terms(snap, q) -> frozenset[str]:
@@ -252,7 +253,7 @@ class Searcher:
         return frozenset(found)
 
     @staticmethod
-    def _hit(snap, docnum: int, score, terms, analyzer) -> Hit:
+    def _hit(snap, docnum: int, score, terms) -> Hit:
         stored = snap.searcher.stored_fields(docnum)
         body = stored.get("body", "")
         return Hit(
@@ -264,7 +265,7 @@ class Searcher:
             people=_canonical_people(snap.columns, stored.get("people")),
             url=stored.get("url", ""),
             score=round(float(score), 4) if score is not None else None,
-            snippet=(make_snippet(body, terms, analyzer) if terms else lead(body))
+            snippet=(snap.highlighter.snippet(body, terms) if terms else lead(body))
             if terms is not None else "",
         )
 
@@ -311,7 +312,7 @@ class Searcher:
             docnum, stored = found
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
             nearest = similar_docnums(snap.searcher, docnum, text, limit)
-            return [self._hit(snap, d, score, frozenset(), None) for d, score in nearest]
+            return [self._hit(snap, d, score, frozenset()) for d, score in nearest]
 
     # -- single articles -------------------------------------------------------------------
     @staticmethod
