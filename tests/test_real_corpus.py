@@ -125,6 +125,8 @@ def test_authors_are_cleaned(corpus_client, corpus_index):
 
 
 @pytest.mark.parametrize("params", [
+    {},  # every article: counted as the index's totals minus nothing
+    {"q": "said OR says", "outlet": "CNN"},  # most articles: through the complement
     {"q": "president"},
     {"q": "immigration OR border"},
     {"q": "election", "outlet": "Fox News"},
