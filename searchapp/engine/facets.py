@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
 from searchapp.enrich.names import canonical_names, variant_key
 
@@ -139,9 +140,7 @@ class ValueColumn:
         # matches, and even at 90% of the index it beats masking every posting.
         docs = np.flatnonzero(mask)
         starts = self.doc_offsets[docs]
-        lengths = self.doc_offsets[docs + 1] - starts
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        picked = self.posting_value[np.arange(int(lengths.sum())) + shift]
+        picked = self.posting_value[range_indices(starts, self.doc_offsets[docs + 1] - starts)]
         return np.bincount(picked, minlength=len(self.values))
 
     def mask_for(self, wanted: list[str], doc_count: int) -> np.ndarray:
@@ -173,9 +172,7 @@ class ValueColumn:
 
 def _offsets(keys: np.ndarray, size: int) -> np.ndarray:
     """Where each key's run starts in `keys` sorted, for keys in range(size), plus the end."""
-    offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=size)[:size], out=offsets[1:])
-    return offsets
+    return offsets(np.bincount(keys, minlength=size)[:size])
 
 
 @dataclass

@@ -26,6 +26,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.scoring import NewsBM25F
 
 CACHE_POSTINGS = 12_000_000  # postings kept per worker: about 96 MB of ids and frequencies
@@ -133,7 +134,7 @@ class FastPath:
                 lists.extend(_leaf_positions(segment, fieldname, btext))
         counts = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
         positions = Positions(
-            np.concatenate(([0], np.cumsum(counts))),
+            offsets(counts),
             np.fromiter((n for p in lists for n in p), dtype=np.int64, count=int(counts.sum())),
         )
         self._positions[key] = positions
@@ -235,7 +236,6 @@ class FastPath:
             scores[postings.ids] = postings.freqs * q.boost
         return mask, scores
 
-
     def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding the words at consecutive positions; whoosh's SpanNear2 with
         slop 1, scored as the sum of the words' scores (an intersection matcher's)."""
@@ -270,11 +270,10 @@ class FastPath:
             postings = self.postings(q.fieldname, btext)
             positions = self.positions(q.fieldname, btext)
             rows = np.searchsorted(postings.ids, docs)
-            starts, ends = positions.starts[rows], positions.starts[rows + 1]
-            counts = ends - starts
-            flat = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            starts = positions.starts[rows]
+            counts = positions.starts[rows + 1] - starts
             keys = (np.repeat(np.arange(len(docs), dtype=np.int64), counts) * shift
-                    + positions.values[flat] + (len(words) - offset))
+                    + positions.values[range_indices(starts, counts)] + (len(words) - offset))
             matched = keys if matched is None else _sorted_intersection(matched, keys)
             if not len(matched):
                 return mask, scores
