@@ -15,7 +15,7 @@ CALLS = [
     {"positions": True, "mode": "index"},          # indexing
     {"positions": True, "start_pos": 7},
     {"mode": "query"},                             # query parsing
-    {"chars": True, "mode": "query", "removestops": False},  # highlighting snippets
+    {"chars": True, "mode": "query", "removestops": False},  # whoosh's highlighter
     {"positions": True, "chars": True, "start_char": 3, "keeporiginal": True},
     {"positions": True, "removestops": False},     # stop words kept and marked
     {"no_morph": True},                            # spelling words: whoosh's own chain
