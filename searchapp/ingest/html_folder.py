@@ -19,9 +19,12 @@ def _without_headline(text: str, title: str) -> str:
 
 def read_html_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
     """Yield one Article per saved page; the id is the file name without extension."""
+    pages = sorted(p for p in folder.iterdir() if p.suffix.lower() in HTML_SUFFIXES)
+    if not pages:
+        return
     import trafilatura  # imported here: it is slow to import and only pages need it
 
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in HTML_SUFFIXES):
+    for path in pages:
         try:
             page = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
