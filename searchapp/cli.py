@@ -102,6 +102,9 @@ def cmd_stats(args) -> int:
     return 0
 
 
+MAX_REQUEST_LINE = 8190
+
+
 def cmd_serve(args) -> int:
     """Run gunicorn on the app (it reloads by itself when the index is rebuilt)."""
     store = _store(args)
@@ -113,6 +116,9 @@ def cmd_serve(args) -> int:
         sys.executable, "-m", "gunicorn",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
+        # gunicorn's largest request line, not its 4,094 default: a long query must reach
+        # the app and get its JSON 422, not gunicorn's HTML 414
+        "--limit-request-line", str(MAX_REQUEST_LINE),
         "--access-logfile", "-",
         "searchapp.api:create_app(warm=True)",
     ]

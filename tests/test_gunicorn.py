@@ -43,12 +43,26 @@ def gunicorn_server(tmp_path):
     index_dir = tmp_path / "index"
     build_index(IndexStore(index_dir))
     port = free_port()
+    yield from _serving(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "wsgi:app"], port, index_dir)
+
+
+@pytest.fixture
+def searchapp_serve(tmp_path):
+    """The README's server: `searchapp serve`, which runs gunicorn with our options."""
+    index_dir = tmp_path / "index"
+    build_index(IndexStore(index_dir))
+    port = free_port()
+    yield from _serving(
+        [sys.executable, "-m", "searchapp.cli", "serve", "--port", str(port),
+         "--index-dir", str(index_dir)], port, index_dir)
+
+
+def _serving(command: list[str], port: int, index_dir: Path):
     env = {**os.environ, "SEARCHAPP_INDEX_DIR": str(index_dir)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
@@ -91,3 +105,11 @@ def test_rebuild_while_serving_shows_the_new_article_without_restart(gunicorn_se
     assert health["documents"] == 6
     status, error = get_json(f"{base}/api/v1/search?per_page=0")
     assert status == 422 and "per_page" in error["errors"]["query"]
+
+
+def test_searchapp_serve_answers_a_long_query_with_json(searchapp_serve):
+    base, _ = searchapp_serve
+    status, error = get_json(f"{base}/api/v1/search?q={'x' * 5000}")
+    assert status == 422 and "q" in error["errors"]["query"]
+    status, body = get_json(f"{base}/api/v1/search?q={'putin%20' * 150}")
+    assert status == 200 and body["total"] == 5
