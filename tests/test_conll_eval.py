@@ -61,6 +61,7 @@ def test_documents_split_on_docstart_wherever_it_stands(tmp_path):
 
 def test_short_names_fold_into_the_one_full_name():
     assert fold_short_names(["Lara", "Brian Lara", "Lara"]) == ["Brian Lara"]
+    assert fold_short_names(["LARA", "Brian Lara"]) == ["Brian Lara"]
     assert fold_short_names(["Smith", "John Smith", "Anna Smith"]) == [
         "Smith", "John Smith", "Anna Smith"]
 

@@ -88,15 +88,18 @@ def read_conll(path: str | Path) -> list[ConllDocument]:
 
 def fold_short_names(names: Iterable[str]) -> list[str]:
     """Distinct names with a one-word mention folded into the one full name ending or
-    starting with it ("Lara" -> "Brian Lara"); order of first mention kept."""
+    starting with it ("Lara" -> "Brian Lara", and "LARA" in an all-capitals headline);
+    order of first mention kept."""
     names = list(names)
     full = [n for n in names if len(n.split()) > 1]
     result: dict[str, None] = {}
     for name in names:
         if len(name.split()) == 1:
-            fits = {f for f in full if name in (f.split()[-1], f.split()[0])}
-            if len(fits) == 1:
-                name = fits.pop()
+            word = name.casefold()
+            fits = {f.casefold(): f for f in full
+                    if word in (f.split()[-1].casefold(), f.split()[0].casefold())}
+            if len(fits) == 1:  # "ROBERTO DURAN" and "Roberto Duran" are one name
+                name = next(iter(fits.values()))
         result.setdefault(name, None)
     return list(result)
 
