@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from searchapp.enrich.names import canonical_names, clean_name, fold, resolve_in_article
-from searchapp.enrich.people import extract_people
+from searchapp.enrich.people import extract_people, person_spans
 from searchapp.ingest import SAMPLE_DIR
 
 SAMPLE = {p.stem[:3]: p.read_text(encoding="utf-8") for p in SAMPLE_DIR.glob("*.txt")}
@@ -143,3 +143,29 @@ def test_person_facet_filter_and_query_use_canonical_names(client):
     hits = client.get("/api/v1/search").json["results"]
     assert all(canonical in h["people"] for h in hits)
     assert not [p for h in hits for p in h["people"] if p != canonical and "Lavrov" in p]
+
+
+def _tagged(words: list[str], ents: list[tuple[int, int, str]]):
+    """A Doc with the model's labels given by hand, to test the rules on their own."""
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return doc
+
+
+def test_every_mention_of_a_person_counts_whatever_the_model_labelled_it():
+    words = ("SOCCER - SHEARER NAMED CAPTAIN . Alan Shearer will lead England , "
+             "Shearer said . Major praised Shearer . John Major spoke .").split()
+    doc = _tagged(words, [(6, 8, "PER"), (10, 11, "LOC"), (12, 13, "PER"), (15, 16, "ORG"),
+                          (19, 21, "PER")])
+    mentions = [(s.start, s.text) for s in person_spans(doc)]
+    assert mentions == [(2, "SHEARER"), (6, "Alan Shearer"), (12, "Shearer"), (15, "Major"),
+                        (17, "Shearer"), (19, "John Major")]
+
+
+def test_a_name_mostly_labelled_a_place_is_no_person():
+    words = "Kyiv said . Kyiv is the capital ; Russia struck Kyiv .".split()
+    doc = _tagged(words, [(0, 1, "PER"), (3, 4, "LOC"), (8, 9, "LOC"), (10, 11, "LOC")])
+    assert person_spans(doc) == []

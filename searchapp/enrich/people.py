@@ -62,38 +62,62 @@ def normalise_for_model(text: str) -> str:
     return text.translate(_ASCII_PUNCT)
 
 
+def person_spans(doc) -> list:
+    """The person mentions of one processed spaCy Doc, in text order.
+
+    The model labels a mention from the few words around it, so one name can come out
+    PER in one sentence and ORG in the next. Consistency across the article decides: a
+    name is a person where PER is its most frequent label in the article ("Kyiv" tagged
+    PER once and LOC four times is a place), and then every mention of it is one: the
+    model's other labels for it, a lone surname of a person the article names in full
+    ("Major" after "John Major"), and the same capitalised word where the model found
+    nothing ("SHEARER" in a capitals headline).
+    """
+    labels: dict[str, Counter] = {}
+    for ent in doc.ents:
+        name = clean_name(ent.text)
+        if name:
+            labels.setdefault(name, Counter())[ent.label_] += 1
+    people = {n for n, count in labels.items() if count["PER"] >= max(count.values())}
+    surnames = {n.split()[-1] for n in people if " " in n}
+    one_word = {n for n in people if " " not in n} | surnames
+    spans = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        name = clean_name(ent.text)
+        if name in people or (len(ent) == 1 and name in surnames):
+            spans.append(ent)
+    for token in doc:
+        if token.i not in covered and token.text[:1].isupper() and (
+                clean_name(token.text) in one_word):
+            spans.append(doc[token.i:token.i + 1])
+    return sorted(spans, key=lambda span: span.start)
+
+
 def people_in_doc(doc) -> list[str]:
     """People of one processed spaCy Doc.
 
-    A string counts as a person only where PER is its most frequent label in the
-    article (document-level label consistency: "Kyiv" tagged PER once and LOC four
-    times is a place). Edge words the article uses only inside places or organisations
-    are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone is completed
-    from the text when the article writes a given name before it ("Nikolai Patrushev").
-    A lone word left unresolved that annotated news mostly uses for a place or an
-    organisation is dropped ("accusing Washington of ...", see `place_words`).
+    Mentions come from `person_spans`. Edge words the article uses only inside places or
+    organisations are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone
+    is completed from the text when the article writes a given name before it ("Nikolai
+    Patrushev"). A lone word left unresolved that annotated news mostly uses for a place
+    or an organisation is dropped ("accusing Washington of ...", see `place_words`).
     """
-    labels: dict[str, Counter] = {}
     other_words: set[str] = set()
     person_words: set[str] = set()
-    mentions: list[str] = []
     written_in_case: set[str] = set()  # names seen outside all-capitals text
     for ent in doc.ents:
-        words = ent.text.split()
-        (person_words if ent.label_ == "PER" else other_words).update(words)
-        name = clean_name(ent.text)
-        if not name:
-            continue
-        labels.setdefault(name, Counter())[ent.label_] += 1
-        if not ent.text.isupper():
+        (person_words if ent.label_ == "PER" else other_words).update(ent.text.split())
+    mentions = []
+    for span in person_spans(doc):
+        name = clean_name(span.text)
+        if not span.text.isupper():
             written_in_case.add(name)
-        if ent.label_ == "PER":
-            mentions.append(name)
+        mentions.append(name)
     not_names = other_words - person_words
     people = []
     for mention in mentions:
-        if labels[mention]["PER"] < max(labels[mention].values()):
-            continue
         if mention not in written_in_case and mention not in doc.text:
             continue
         words = mention.split()
