@@ -71,13 +71,17 @@ def person_spans(doc) -> list:
     PER once and LOC four times is a place), and then every mention of it is one: the
     model's other labels for it, a lone surname of a person the article names in full
     ("Major" after "John Major"), and the same capitalised word where the model found
-    nothing ("SHEARER" in a capitals headline).
+    nothing ("SHEARER" in a capitals headline) unless the article also uses it inside a
+    place or an organisation.
     """
     labels: dict[str, Counter] = {}
+    other_words: set[str] = set()
     for ent in doc.ents:
         name = clean_name(ent.text)
         if name:
             labels.setdefault(name, Counter())[ent.label_] += 1
+        if ent.label_ != "PER":
+            other_words.update(ent.text.split())
     people = {n for n, count in labels.items() if count["PER"] >= max(count.values())}
     surnames = {n.split()[-1] for n in people if " " in n}
     one_word = {n for n in people if " " not in n} | surnames
@@ -89,8 +93,8 @@ def person_spans(doc) -> list:
         if name in people or (len(ent) == 1 and name in surnames):
             spans.append(ent)
     for token in doc:
-        if token.i not in covered and token.text[:1].isupper() and (
-                clean_name(token.text) in one_word):
+        if (token.i not in covered and token.text[:1].isupper()
+                and token.text not in other_words and clean_name(token.text) in one_word):
             spans.append(doc[token.i:token.i + 1])
     return sorted(spans, key=lambda span: span.start)
 
