@@ -25,7 +25,7 @@ from bench.table import print_table
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.types import SearchRequest
 from searchapp.enrich.conll import ConllDocument, Score, read_conll
-from searchapp.enrich.people import _nlp, extract_people_many, person_spans
+from searchapp.enrich.people import BATCH_SIZE, _nlp, extract_people_many, person_spans
 from searchapp.pipeline import build_index
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -37,8 +37,8 @@ def entity_scores(path: Path) -> tuple[Score, Score]:
     nlp = _nlp()
     system, model_alone = Score(), Score()
     documents = read_conll(path)
-    for document, doc in zip(documents, nlp.pipe(_as_doc(nlp, d) for d in documents),
-                             strict=True):
+    docs = nlp.pipe((_as_doc(nlp, d) for d in documents), batch_size=BATCH_SIZE)
+    for document, doc in zip(documents, docs, strict=True):
         gold = set()
         for offset, sentence in zip(_offsets(document), document.sentences, strict=True):
             gold |= {(offset + s, offset + e) for s, e, label in sentence.spans()
