@@ -1,13 +1,14 @@
 """Train the named-entity model behind people extraction, on CoNLL-2003.
 
     pip install ".[train]"
+    python -m searchapp.enrich.lexicon
     python -m searchapp.enrich.word_vectors \
         ../shared/data/allsides_news/articles.jsonl.gz vectors.txt
     python -m searchapp.enrich.ner_training ../shared/data/conll2003 --vectors vectors.txt
 
-trains on `eng.train` with word vectors learnt from unlabelled news, picks the best
-model on `eng.testa` (never looks at `eng.testb`) and writes it into the package
-(`searchapp/enrich/model/`), so users never train it.
+trains on `eng.train` with word vectors learnt from unlabelled news and the word lists of
+`lexicon`, picks the best model on `eng.testa` (never looks at `eng.testb`) and writes it
+into the package (`searchapp/enrich/model/`), so users never train it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, DocBin, Span
 
+from searchapp.enrich import lexicon  # noqa: F401  registers the embedding ner.cfg names
 from searchapp.enrich.conll import read_conll
 
 HERE = Path(__file__).resolve().parent
@@ -79,8 +81,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="word2vec text file from searchapp.enrich.word_vectors")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
     parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    extra = {"training.max_epochs": args.max_epochs} if args.max_epochs else {}
+    extra = {"system.seed": args.seed}
+    if args.max_epochs:
+        extra["training.max_epochs"] = args.max_epochs
     print(f"model written to {train(args.conll_dir, args.output, args.vectors, extra)}")
     return 0
 

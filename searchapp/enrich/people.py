@@ -14,20 +14,25 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import get_string_id
 
 from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_article
 from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-6"
+RULES_VERSION = "names-7"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
 @lru_cache(maxsize=1)
 def _nlp():
     import spacy  # imported on first use: loading spaCy is slow and only enrich needs it
+
+    from searchapp.enrich import lexicon  # noqa: F401  registers the model's embedding
 
     if not (MODEL_DIR / "meta.json").exists():
         raise RuntimeError(
@@ -92,10 +97,14 @@ def person_spans(doc) -> list:
         name = clean_name(ent.text)
         if name in people or (len(ent) == 1 and name in surnames):
             spans.append(ent)
-    for token in doc:
-        if (token.i not in covered and token.text[:1].isupper()
-                and token.text not in other_words and clean_name(token.text) in one_word):
-            spans.append(doc[token.i:token.i + 1])
+    # only words spelt like a known name can be one; finding them by hash spares a
+    # Python step per word of the article
+    spellings = {get_string_id(w) for n in one_word for w in (n, n.upper())}
+    candidates = np.flatnonzero(np.isin(doc.to_array(ORTH), list(spellings)))
+    for i in candidates.tolist():
+        text = doc[i].text
+        if i not in covered and text not in other_words and clean_name(text) in one_word:
+            spans.append(doc[i:i + 1])
     return sorted(spans, key=lambda span: span.start)
 
 
