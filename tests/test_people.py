@@ -169,3 +169,15 @@ def test_a_name_mostly_labelled_a_place_is_no_person():
     words = "Kyiv said . Kyiv is the capital ; Russia struck Kyiv .".split()
     doc = _tagged(words, [(0, 1, "PER"), (3, 4, "LOC"), (8, 9, "LOC"), (10, 11, "LOC")])
     assert person_spans(doc) == []
+
+
+def test_a_name_written_as_a_company_is_no_person():
+    words = ("Apic Yamada Corp said profit rose . Apic Yamada shares fell , and "
+             "Edward D. Jones & Co cut its rating , Anna Smith said .").split()
+    doc = _tagged(words, [(0, 3, "PER"), (7, 9, "PER"), (13, 16, "PER"), (22, 24, "PER")])
+    assert [s.text for s in person_spans(doc)] == ["Anna Smith"]
+
+
+def test_church_titles_are_not_part_of_names():
+    assert clean_name("Cardinal Joseph Bernardin") == "Joseph Bernardin"
+    assert clean_name("Archbishop Desmond Tutu") == "Desmond Tutu"

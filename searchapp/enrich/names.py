@@ -21,6 +21,9 @@ TITLES = {
     "pres", "dr.", "mr.", "mrs.", "ms.", "sen.", "rep.", "gov.", "gen.", "lt.", "col.",
     "top", "chinese", "russian", "american", "ukrainian", "british", "french", "german",
     "israeli", "iranian", "indian", "japanese", "korean", "us", "u.s.", "uk",
+    "cardinal", "archbishop", "bishop", "rabbi", "imam", "ayatollah", "emir", "sultan",
+    "duke", "duchess", "marshal", "colonel", "captain", "commander", "lieutenant",
+    "sergeant", "admiral",
 }
 # Whole "names" that are never people: days, months, nationalities, common page words.
 NEVER_PEOPLE = {

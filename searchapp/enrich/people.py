@@ -24,7 +24,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-7"
+RULES_VERSION = "names-8"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -67,6 +67,33 @@ def normalise_for_model(text: str) -> str:
     return text.translate(_ASCII_PUNCT)
 
 
+# Words that end a company's name: a name written with one after it is no person
+# ("Apic Yamada Corp", "Edward D. Jones & Co", "Johnson Controls Inc").
+COMPANY_WORDS = frozenset({
+    "inc", "corp", "co", "ltd", "llc", "plc", "ag", "sa", "nv", "ab", "spa", "gmbh", "bv",
+    "bhd", "tbk", "pty", "company", "corporation", "incorporated", "limited", "holdings",
+})
+
+
+def _is_company_word(token) -> bool:
+    return token.text.replace(".", "").lower() in COMPANY_WORDS
+
+
+def _company_names(doc) -> set[str]:
+    """Names the article writes as a company's: ending in a company word, or followed by
+    one (directly or after "&")."""
+    companies: set[str] = set()
+    for ent in doc.ents:
+        if len(ent) > 1 and _is_company_word(ent[-1]):
+            companies.update(n for n in (clean_name(ent.text), clean_name(ent[:-1].text)) if n)
+            continue
+        after = doc[ent.end:ent.end + 2]
+        if after and (_is_company_word(after[0]) or (
+                after[0].text == "&" and len(after) > 1 and _is_company_word(after[1]))):
+            companies.update(n for n in (clean_name(ent.text),) if n)
+    return companies
+
+
 def person_spans(doc) -> list:
     """The person mentions of one processed spaCy Doc, in text order.
 
@@ -87,7 +114,8 @@ def person_spans(doc) -> list:
             labels.setdefault(name, Counter())[ent.label_] += 1
         if ent.label_ != "PER":
             other_words.update(ent.text.split())
-    people = {n for n, count in labels.items() if count["PER"] >= max(count.values())}
+    people = {n for n, count in labels.items()
+              if count["PER"] >= max(count.values())} - _company_names(doc)
     surnames = {n.split()[-1] for n in people if " " in n}
     one_word = {n for n in people if " " not in n} | surnames
     spans = []
