@@ -5,8 +5,9 @@ split is full of cricketers, footballers and ministers the model never saw, and 
 capitalised unknown word could as well be a club, a town or a company. Two lists tell
 them apart the way a well-read reader would:
 
-- given names and surnames with their rank in each country (the names-dataset package,
-  from public Facebook profiles): is "Sakakibara" a common name somewhere?
+- given names and surnames with their popularity rank in each country (the names-dataset
+  package, MIT licence; only hashed names and rank buckets are kept): is "Sakakibara" a
+  common name somewhere?
 - Brown clusters and log-probabilities of a million English words (spaCy's lookups data):
   words used alike share a cluster ("Shearer" and "Albright" do), and a rare word is more
   often a name.

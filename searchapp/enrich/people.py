@@ -157,9 +157,10 @@ def people_in_doc(doc) -> list[str]:
             written_in_case.add(name)
         mentions.append(name)
     not_names = other_words - person_words
+    text = doc.text  # built from the tokens on every access
     people = []
     for mention in mentions:
-        if mention not in written_in_case and mention not in doc.text:
+        if mention not in written_in_case and mention not in text:
             continue
         words = mention.split()
         while len(words) > 1 and words[-1] in not_names:
@@ -171,7 +172,7 @@ def people_in_doc(doc) -> list[str]:
     completed = []
     for mention in people:
         if " " not in mention and mention not in name_words:
-            mention = _full_name_in_text(doc.text, mention, not_names) or mention
+            mention = _full_name_in_text(text, mention, not_names) or mention
         completed.append(mention)
     places = place_words()
     return [p for p in resolve_in_article(completed) if p not in places]
