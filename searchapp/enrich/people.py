@@ -79,18 +79,19 @@ def _is_company_word(token) -> bool:
     return token.text.replace(".", "").lower() in COMPANY_WORDS
 
 
-def _company_names(doc) -> set[str]:
-    """Names the article writes as a company's: ending in a company word, or followed by
-    one (directly or after "&")."""
-    companies: set[str] = set()
-    for ent in doc.ents:
+def _company_names(doc, ents) -> set[str]:
+    """Names the article writes as a company's: ending in a company word ("Apic Yamada
+    Corp" makes "Apic Yamada" one too), or followed by one, directly or after "&"."""
+    companies: set[str | None] = set()
+    for ent in ents:
         if len(ent) > 1 and _is_company_word(ent[-1]):
-            companies.update(n for n in (clean_name(ent.text), clean_name(ent[:-1].text)) if n)
+            companies.update((clean_name(ent.text), clean_name(ent[:-1].text)))
             continue
         after = doc[ent.end:ent.end + 2]
         if after and (_is_company_word(after[0]) or (
                 after[0].text == "&" and len(after) > 1 and _is_company_word(after[1]))):
-            companies.update(n for n in (clean_name(ent.text),) if n)
+            companies.add(clean_name(ent.text))
+    companies.discard(None)
     return companies
 
 
@@ -104,23 +105,24 @@ def person_spans(doc) -> list:
     model's other labels for it, a lone surname of a person the article names in full
     ("Major" after "John Major"), and the same capitalised word where the model found
     nothing ("SHEARER" in a capitals headline) unless the article also uses it inside a
-    place or an organisation.
+    place or an organisation. A name the article writes as a company's is none.
     """
+    ents = doc.ents  # spaCy builds the spans anew on every access
     labels: dict[str, Counter] = {}
     other_words: set[str] = set()
-    for ent in doc.ents:
+    for ent in ents:
         name = clean_name(ent.text)
         if name:
             labels.setdefault(name, Counter())[ent.label_] += 1
         if ent.label_ != "PER":
             other_words.update(ent.text.split())
     people = {n for n, count in labels.items()
-              if count["PER"] >= max(count.values())} - _company_names(doc)
+              if count["PER"] >= max(count.values())} - _company_names(doc, ents)
     surnames = {n.split()[-1] for n in people if " " in n}
     one_word = {n for n in people if " " not in n} | surnames
     spans = []
     covered: set[int] = set()
-    for ent in doc.ents:
+    for ent in ents:
         covered.update(range(ent.start, ent.end))
         name = clean_name(ent.text)
         if name in people or (len(ent) == 1 and name in surnames):
