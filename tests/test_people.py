@@ -178,6 +178,14 @@ def test_a_name_written_as_a_company_is_no_person():
     assert [s.text for s in person_spans(doc)] == ["Anna Smith"]
 
 
-def test_church_titles_are_not_part_of_names():
+def test_church_and_military_titles_are_not_part_of_names():
     assert clean_name("Cardinal Joseph Bernardin") == "Joseph Bernardin"
     assert clean_name("Archbishop Desmond Tutu") == "Desmond Tutu"
+    assert clean_name("Maj. Gen. Charles Brown") == "Charles Brown"
+
+
+def test_party_and_state_tags_and_lone_letters_are_not_people():
+    # "Sen. Rand Paul (R-Ky.) said ...": the model tags the affiliation as a name
+    assert clean_name("R-Ky.") is None and clean_name("D-Nev") is None
+    assert clean_name("D") is None and clean_name("R.") is None
+    assert clean_name("Xi") == "Xi" and clean_name("Jean-Claude Juncker") == "Jean-Claude Juncker"

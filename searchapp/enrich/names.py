@@ -23,7 +23,7 @@ TITLES = {
     "israeli", "iranian", "indian", "japanese", "korean", "us", "u.s.", "uk",
     "cardinal", "archbishop", "bishop", "rabbi", "imam", "ayatollah", "emir", "sultan",
     "duke", "duchess", "marshal", "colonel", "captain", "commander", "lieutenant",
-    "sergeant", "admiral",
+    "sergeant", "admiral", "maj", "cpl", "pvt", "cmdr",
 }
 # Whole "names" that are never people: days, months, nationalities, common page words.
 NEVER_PEOPLE = {
@@ -37,6 +37,8 @@ NEVER_PEOPLE = {
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+# A lawmaker's party and state, written next to the name: "(R-Ky.)", "D-Nev."
+_PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
 _VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), "ei"),
                     (re.compile(r"ay$"), "ai"))
 
@@ -58,6 +60,8 @@ def clean_name(span: str) -> str | None:
     name = " ".join(tokens)
     if name.casefold() in NEVER_PEOPLE or any(ch.isdigit() for ch in name):
         return None
+    if len(name.rstrip(".")) == 1 or _PARTY_AND_STATE.fullmatch(name):
+        return None  # a lone letter, or a party and state
     if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper():
         return None
     if name.isupper() and len(name) > 3:

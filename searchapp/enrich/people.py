@@ -24,7 +24,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-8"
+RULES_VERSION = "names-9"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
