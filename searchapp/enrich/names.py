@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Words that precede a name but are not part of it: titles, offices, honorifics.
 TITLES = {
@@ -43,10 +44,12 @@ _VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), 
                     (re.compile(r"ay$"), "ai"))
 
 
+@lru_cache(maxsize=100_000)
 def clean_name(span: str) -> str | None:
     """The bare name of a PER mention, or None when it cannot be a person's name.
 
     "President Biden's" -> "Biden"; "Foreign Minister Sergey Lavrov" -> "Sergey Lavrov".
+    Remembered: each mention is cleaned several times, and names repeat across articles.
     """
     tokens = [_strip_edges(t) for t in span.split()]
     tokens = [t for t in tokens if t]
