@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,29 +41,28 @@ def get_json(url: str) -> tuple[int, dict]:
 
 @pytest.fixture
 def gunicorn_server(tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(IndexStore(index_dir))
-    port = free_port()
-    yield from _serving(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"], port, index_dir)
+    yield from _serving(tmp_path, lambda port, index_dir: [
+        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        "wsgi:app"])
 
 
 @pytest.fixture
 def searchapp_serve(tmp_path):
     """The README's server: `searchapp serve`, which runs gunicorn with our options."""
+    yield from _serving(tmp_path, lambda port, index_dir: [
+        sys.executable, "-m", "searchapp.cli", "serve", "--port", str(port),
+        "--index-dir", str(index_dir)])
+
+
+def _serving(tmp_path: Path, command: Callable[[int, Path], list[str]]):
+    """Build the sample index, start `command(port, index_dir)`, yield once it answers."""
     index_dir = tmp_path / "index"
     build_index(IndexStore(index_dir))
     port = free_port()
-    yield from _serving(
-        [sys.executable, "-m", "searchapp.cli", "serve", "--port", str(port),
-         "--index-dir", str(index_dir)], port, index_dir)
-
-
-def _serving(command: list[str], port: int, index_dir: Path):
     env = {**os.environ, "SEARCHAPP_INDEX_DIR": str(index_dir)}
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        command(port, index_dir), cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
