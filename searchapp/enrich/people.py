@@ -108,14 +108,24 @@ def person_spans(doc) -> list:
     place or an organisation. A name the article writes as a company's is none.
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
-    labels: dict[str, Counter] = {}
+    return _person_spans(doc, ents, _words_by_label(ents)[1])
+
+
+def _words_by_label(ents) -> tuple[set[str], set[str]]:
+    """The words of the article's PER entities, and those of its other entities."""
+    person_words: set[str] = set()
     other_words: set[str] = set()
+    for ent in ents:
+        (person_words if ent.label_ == "PER" else other_words).update(ent.text.split())
+    return person_words, other_words
+
+
+def _person_spans(doc, ents, other_words: set[str]) -> list:
+    labels: dict[str, Counter] = {}
     for ent in ents:
         name = clean_name(ent.text)
         if name:
             labels.setdefault(name, Counter())[ent.label_] += 1
-        if ent.label_ != "PER":
-            other_words.update(ent.text.split())
     people = {n for n, count in labels.items()
               if count["PER"] >= max(count.values())} - _company_names(doc, ents)
     surnames = {n.split()[-1] for n in people if " " in n}
@@ -147,13 +157,11 @@ def people_in_doc(doc) -> list[str]:
     Patrushev"). A lone word left unresolved that annotated news mostly uses for a place
     or an organisation is dropped ("accusing Washington of ...", see `place_words`).
     """
-    other_words: set[str] = set()
-    person_words: set[str] = set()
+    ents = doc.ents
+    person_words, other_words = _words_by_label(ents)
     written_in_case: set[str] = set()  # names seen outside all-capitals text
-    for ent in doc.ents:
-        (person_words if ent.label_ == "PER" else other_words).update(ent.text.split())
     mentions = []
-    for span in person_spans(doc):
+    for span in _person_spans(doc, ents, other_words):
         name = clean_name(span.text)
         if not span.text.isupper():
             written_in_case.add(name)
