@@ -17,6 +17,7 @@ import argparse
 import resource
 import tempfile
 import time
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -49,8 +50,8 @@ def entity_scores(path: Path) -> tuple[Score, Score]:
 
 
 def _offsets(document: ConllDocument) -> list[int]:
-    lengths = [len(s.tokens) for s in document.sentences]
-    return [sum(lengths[:i]) for i in range(len(lengths))]
+    """Where each sentence starts among the document's tokens."""
+    return list(accumulate((len(s.tokens) for s in document.sentences[:-1]), initial=0))
 
 
 def _as_doc(nlp, document: ConllDocument) -> Doc:
