@@ -3,10 +3,9 @@
 whoosh runs an analyzer as a chain of generators (tokenizer, lowercase, stop words, stemming),
 with a Python-level cache in front of the Porter stemmer; indexing the body spent a quarter
 of a writer process's time there (and whoosh's highlighter, before snippets.py replaced it,
-half of a query's). This class
-produces the same tokens, positions, character offsets and stop-word marks in one loop with a
-C-level stem cache; the two rare calls it does not cover (untokenized values, no stemming
-for spelling words) go through the unchanged whoosh chain.
+half of a query's). This class produces the same tokens, positions, character offsets and
+stop-word marks in one loop with a C-level stem cache; the two rare calls it does not cover
+(untokenized values, no stemming for spelling words) go through the unchanged whoosh chain.
 """
 
 from __future__ import annotations
