@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from searchapp.enrich.names import canonical_names, clean_name, fold, resolve_in_article
-from searchapp.enrich.people import extract_people, person_spans
+from searchapp.enrich.people import extract_people, people_in_doc, person_spans
 from searchapp.ingest import SAMPLE_DIR
 
 SAMPLE = {p.stem[:3]: p.read_text(encoding="utf-8") for p in SAMPLE_DIR.glob("*.txt")}
@@ -189,3 +189,16 @@ def test_party_and_state_tags_and_lone_letters_are_not_people():
     assert clean_name("R-Ky.") is None and clean_name("D-Nev") is None
     assert clean_name("D") is None and clean_name("R.") is None
     assert clean_name("Xi") == "Xi" and clean_name("Jean-Claude Juncker") == "Jean-Claude Juncker"
+
+
+def test_a_name_after_an_honorific_is_a_person_whatever_the_model_said():
+    # news outside CoNLL writes "Mr. Bolton" often, and the model calls it an organisation
+    words = ("Mr. Bolton said the talks failed . Students at Duke University cheered "
+             "Miss Universe in King County , and the Sen. Budget Committee heard "
+             "Rep. Alexandria Ocasio-Cortez .").split()
+    doc = _tagged(words, [(0, 2, "ORG"), (9, 11, "ORG"), (12, 14, "MISC"), (15, 17, "LOC"),
+                          (21, 23, "ORG"), (25, 26, "LOC")])
+    # not "Budget Committee" (Sen. for Senate), nor "Alexandria" cut off its name
+    assert [s.text for s in person_spans(doc)] == ["Mr. Bolton"]
+    # "Bolton" alone is mostly a town or a club in annotated news; after "Mr." it is a name
+    assert people_in_doc(doc) == ["Bolton"]

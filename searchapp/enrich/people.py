@@ -24,7 +24,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-9"
+RULES_VERSION = "names-10"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -95,6 +95,47 @@ def _company_names(doc, ents) -> set[str]:
     return companies
 
 
+# Honorifics written only before a person's name: a mention after one is a person's
+# whatever the model says ("Mr. Bolton", which news outside CoNLL writes often and the
+# model often calls an organisation). Titles that also open places and institutions
+# ("Duke University", "King County", "Miss Universe") are left to the model.
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "judge", "rev",
+    "reverend", "ayatollah",
+})
+
+
+def _is_honorific(token) -> bool:
+    text = token.text
+    return (text[:1].isupper() and not text.isupper()
+            and text.rstrip(".").lower() in HONORIFICS)
+
+
+# Words of committees and parties: "the Sen. Budget Committee" abbreviates the Senate.
+INSTITUTION_WORDS = COMPANY_WORDS | {
+    "committee", "commission", "council", "caucus", "department", "party", "university",
+}
+
+
+def _after_honorific(doc, ent) -> bool:
+    """Whether the entity is a whole name written after an honorific: one to three
+    capitalised words, no institution's, and not cut short by the model ("Rep.
+    Alexandria" tagged a place before "Ocasio-Cortez")."""
+    if not ((len(ent) > 1 and _is_honorific(ent[0]))
+            or (ent.start > 0 and _is_honorific(doc[ent.start - 1]))):
+        return False
+    words = (clean_name(ent.text) or "").split()
+    cut_short = ent.end < len(doc) and doc[ent.end].text[:1].isupper()
+    return (0 < len(words) <= 3 and not cut_short
+            and all(part[:1].isupper() for w in words for part in w.split("-"))
+            and not any(w.lower() in INSTITUTION_WORDS for w in words))
+
+
+def _labels(doc, ents) -> list[str]:
+    """The model's label of each entity, PER for one written after an honorific."""
+    return ["PER" if _after_honorific(doc, ent) else ent.label_ for ent in ents]
+
+
 def person_spans(doc) -> list:
     """The person mentions of one processed spaCy Doc, in text order.
 
@@ -105,28 +146,30 @@ def person_spans(doc) -> list:
     model's other labels for it, a lone surname of a person the article names in full
     ("Major" after "John Major"), and the same capitalised word where the model found
     nothing ("SHEARER" in a capitals headline) unless the article also uses it inside a
-    place or an organisation. A name the article writes as a company's is none.
+    place or an organisation. A name the article writes as a company's is none, and
+    one written after an honorific ("Mr.", "Sen.") is a person's.
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
-    return _person_spans(doc, ents, _words_by_label(ents)[1])
+    labels = _labels(doc, ents)
+    return _person_spans(doc, ents, labels, _words_by_label(ents, labels)[1])
 
 
-def _words_by_label(ents) -> tuple[set[str], set[str]]:
+def _words_by_label(ents, labels: list[str]) -> tuple[set[str], set[str]]:
     """The words of the article's PER entities, and those of its other entities."""
     person_words: set[str] = set()
     other_words: set[str] = set()
-    for ent in ents:
-        (person_words if ent.label_ == "PER" else other_words).update(ent.text.split())
+    for ent, label in zip(ents, labels, strict=True):
+        (person_words if label == "PER" else other_words).update(ent.text.split())
     return person_words, other_words
 
 
-def _person_spans(doc, ents, other_words: set[str]) -> list:
-    labels: dict[str, Counter] = {}
-    for ent in ents:
+def _person_spans(doc, ents, labels: list[str], other_words: set[str]) -> list:
+    votes: dict[str, Counter] = {}
+    for ent, label in zip(ents, labels, strict=True):
         name = clean_name(ent.text)
         if name:
-            labels.setdefault(name, Counter())[ent.label_] += 1
-    people = {n for n, count in labels.items()
+            votes.setdefault(name, Counter())[label] += 1
+    people = {n for n, count in votes.items()
               if count["PER"] >= max(count.values())} - _company_names(doc, ents)
     surnames = {n.split()[-1] for n in people if " " in n}
     one_word = {n for n in people if " " not in n} | surnames
@@ -155,13 +198,15 @@ def people_in_doc(doc) -> list[str]:
     organisations are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone
     is completed from the text when the article writes a given name before it ("Nikolai
     Patrushev"). A lone word left unresolved that annotated news mostly uses for a place
-    or an organisation is dropped ("accusing Washington of ...", see `place_words`).
+    or an organisation is dropped ("accusing Washington of ...", see `place_words`),
+    unless the article writes it after an honorific ("Mr. Bolton").
     """
     ents = doc.ents
-    person_words, other_words = _words_by_label(ents)
+    labels = _labels(doc, ents)
+    person_words, other_words = _words_by_label(ents, labels)
     written_in_case: set[str] = set()  # names seen outside all-capitals text
     mentions = []
-    for span in _person_spans(doc, ents, other_words):
+    for span in _person_spans(doc, ents, labels, other_words):
         name = clean_name(span.text)
         if not span.text.isupper():
             written_in_case.add(name)
@@ -185,7 +230,8 @@ def people_in_doc(doc) -> list[str]:
             mention = _full_name_in_text(text, mention, not_names) or mention
         completed.append(mention)
     places = place_words()
-    return [p for p in resolve_in_article(completed) if p not in places]
+    titled = {clean_name(e.text) for e in ents if _after_honorific(doc, e)}
+    return [p for p in resolve_in_article(completed) if p not in places or p in titled]
 
 
 def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
