@@ -131,9 +131,9 @@ def _after_honorific(doc, ent) -> bool:
             and not any(w.lower() in INSTITUTION_WORDS for w in words))
 
 
-def _labels(doc, ents) -> list[str]:
+def _labels(ents, honoured: list[bool]) -> list[str]:
     """The model's label of each entity, PER for one written after an honorific."""
-    return ["PER" if _after_honorific(doc, ent) else ent.label_ for ent in ents]
+    return ["PER" if h else ent.label_ for ent, h in zip(ents, honoured, strict=True)]
 
 
 def person_spans(doc) -> list:
@@ -150,7 +150,7 @@ def person_spans(doc) -> list:
     one written after an honorific ("Mr.", "Sen.") is a person's.
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
-    labels = _labels(doc, ents)
+    labels = _labels(ents, [_after_honorific(doc, ent) for ent in ents])
     return _person_spans(doc, ents, labels, _words_by_label(ents, labels)[1])
 
 
@@ -202,7 +202,8 @@ def people_in_doc(doc) -> list[str]:
     unless the article writes it after an honorific ("Mr. Bolton").
     """
     ents = doc.ents
-    labels = _labels(doc, ents)
+    honoured = [_after_honorific(doc, ent) for ent in ents]
+    labels = _labels(ents, honoured)
     person_words, other_words = _words_by_label(ents, labels)
     written_in_case: set[str] = set()  # names seen outside all-capitals text
     mentions = []
@@ -230,7 +231,7 @@ def people_in_doc(doc) -> list[str]:
             mention = _full_name_in_text(text, mention, not_names) or mention
         completed.append(mention)
     places = place_words()
-    titled = {clean_name(e.text) for e in ents if _after_honorific(doc, e)}
+    titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     return [p for p in resolve_in_article(completed) if p not in places or p in titled]
 
 
