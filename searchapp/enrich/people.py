@@ -19,6 +19,7 @@ from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
+from searchapp.enrich.blas_ops import one_blas_thread
 from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_article
 from searchapp.enrich.place_words import place_words
 
@@ -39,7 +40,12 @@ def _nlp():
             f"people model missing in {MODEL_DIR}: train it with "
             "`python -m searchapp.enrich.ner_training ../shared/data/conll2003`"
         )
-    nlp = spacy.load(MODEL_DIR)
+    from thinc.api import use_ops
+
+    from searchapp.enrich.blas_ops import BlasOps
+
+    with use_ops(BlasOps.name):  # layers take the ops current when they are built
+        nlp = spacy.load(MODEL_DIR)
     # CoNLL keeps hyphenated words whole ("Ari-Pekka", "Jean-Claude"); so must we, or
     # the model sees name pieces it never saw in training.
     from spacy.lang.char_classes import HYPHENS
@@ -251,7 +257,8 @@ def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | No
 def extract_people_many(texts: Iterable[str]) -> list[list[str]]:
     """`extract_people` for many texts at once (batched through the model)."""
     docs = _nlp().pipe((normalise_for_model(t) for t in texts), batch_size=BATCH_SIZE)
-    return [people_in_doc(doc) for doc in docs]
+    with one_blas_thread():
+        return [people_in_doc(doc) for doc in docs]
 
 
 def extract_people(text: str) -> list[str]:
