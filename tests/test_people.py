@@ -202,3 +202,15 @@ def test_a_name_after_an_honorific_is_a_person_whatever_the_model_said():
     assert [s.text for s in person_spans(doc)] == ["Mr. Bolton"]
     # "Bolton" alone is mostly a town or a club in annotated news; after "Mr." it is a name
     assert people_in_doc(doc) == ["Bolton"]
+
+
+def test_a_lone_name_written_as_often_in_organisations_is_no_person():
+    # AllSides: the model tags "Fox" a person once and the article also says "Fox News";
+    # "Trump voters" (MISC) says nothing against Trump
+    words = "Fox said on Fox News that Trump voters like Trump .".split()
+    doc = _tagged(words, [(0, 1, "PER"), (3, 5, "ORG"), (6, 7, "MISC"), (9, 10, "PER")])
+    assert people_in_doc(doc) == ["Trump"]
+    # a name the article completes is no lone name: "Ken Fox" stays whatever "Fox News" says
+    words = "Ken Fox said on Fox News that Fox will run .".split()
+    doc = _tagged(words, [(0, 2, "PER"), (4, 6, "ORG"), (8, 9, "PER")])
+    assert people_in_doc(doc) == ["Ken Fox"]

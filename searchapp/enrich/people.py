@@ -25,7 +25,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-10"
+RULES_VERSION = "names-11"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -238,7 +238,25 @@ def people_in_doc(doc) -> list[str]:
         completed.append(mention)
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
-    return [p for p in resolve_in_article(completed) if p not in places or p in titled]
+    outvoted = _outvoted_lone_names(ents, labels)
+    return [p for p in resolve_in_article(completed)
+            if p in titled or (p not in places and p not in outvoted)]
+
+
+def _outvoted_lone_names(ents, labels: list[str]) -> set[str]:
+    """One-word names the article writes in places and organisations at least as often
+    as the model calls them a person ("Fox" in "Fox News", "Hill" in "The Hill",
+    "Chelsea" the club): a lone name with no full name in the article is half the time no
+    person, and this is the evidence against it. Nationality-like uses (MISC: "Trump
+    voters") are no evidence."""
+    as_person: Counter = Counter()
+    elsewhere: Counter = Counter()
+    for ent, label in zip(ents, labels, strict=True):
+        if label == "PER":
+            as_person[clean_name(ent.text)] += 1
+        elif label in ("ORG", "LOC"):
+            elsewhere.update({clean_name(token.text) for token in ent} - {None})
+    return {name for name, count in elsewhere.items() if count >= as_person[name]}
 
 
 def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
