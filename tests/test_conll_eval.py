@@ -64,6 +64,10 @@ def test_short_names_fold_into_the_one_full_name():
     assert fold_short_names(["LARA", "Brian Lara"]) == ["Brian Lara"]
     assert fold_short_names(["Smith", "John Smith", "Anna Smith"]) == [
         "Smith", "John Smith", "Anna Smith"]
+    # a surname with its particles is a surname-only mention too; "Al Gore" is no surname
+    assert fold_short_names(["Filip De Wilde", "De Wilde", "Van Moer", "Wilfried Van Moer",
+                             "Al Gore", "Tipper Gore"]) == [
+        "Filip De Wilde", "Wilfried Van Moer", "Al Gore", "Tipper Gore"]
 
 
 def test_scores():

@@ -214,3 +214,25 @@ def test_a_lone_name_written_as_often_in_organisations_is_no_person():
     words = "Ken Fox said on Fox News that Fox will run .".split()
     doc = _tagged(words, [(0, 2, "PER"), (4, 6, "ORG"), (8, 9, "PER")])
     assert people_in_doc(doc) == ["Ken Fox"]
+
+
+def test_names_with_particles_are_one_person():
+    # AllSides: "the killing of Osama bin Laden", "Syrian President Bashar al-Assad",
+    # "De Blasio senior adviser Peter Ragone said"; the model tags "Osama" and "Laden"
+    # apart and cannot see past "bin"
+    words = ("the killing of Osama bin Laden . bin Laden hid . Syrian President Bashar "
+             "al-Assad met Bill de Blasio . Assad and De Blasio spoke .").split()
+    doc = _tagged(words, [(3, 4, "PER"), (5, 6, "PER"), (8, 9, "PER"), (13, 15, "PER"),
+                          (16, 19, "PER"), (20, 21, "PER"), (22, 24, "PER")])
+    assert people_in_doc(doc) == ["Osama bin Laden", "Bashar al-Assad", "Bill de Blasio"]
+    # "Al Gore" is no surname: "Gore" stays with whichever Gore the article named last
+    assert resolve_in_article(["Al Gore", "Tipper Gore", "Gore"]) == ["Al Gore", "Tipper Gore"]
+
+
+def test_particle_spellings_are_one_facet_value():
+    canonical = canonical_names({"Bashar al-Assad": 5, "Bashar Assad": 3, "Assad": 4,
+                                 "bin Laden": 2, "Bin Laden": 1, "Osama bin Laden": 4,
+                                 "Al Gore": 2, "Gore": 1, "Tipper Gore": 1})
+    assert {canonical[n] for n in ("Bashar Assad", "Assad")} == {"Bashar al-Assad"}
+    assert {canonical[n] for n in ("bin Laden", "Bin Laden")} == {"Osama bin Laden"}
+    assert canonical["Al Gore"] == "Al Gore" and canonical["Gore"] == "Gore"

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searchapp.enrich.names import PARTICLES
+
 DOCSTART = "-DOCSTART-"
 
 
@@ -87,21 +89,30 @@ def read_conll(path: str | Path) -> list[ConllDocument]:
 
 
 def fold_short_names(names: Iterable[str]) -> list[str]:
-    """Distinct names with a one-word mention folded into the one full name ending or
-    starting with it ("Lara" -> "Brian Lara", and "LARA" in an all-capitals headline);
-    order of first mention kept."""
+    """Distinct names with a surname-only mention folded into the one full name ending
+    (or, for one word, starting) with it: "Lara" -> "Brian Lara" (and "LARA" in an
+    all-capitals headline), "De Wilde" -> "Filip De Wilde"; order of first mention kept."""
     names = list(names)
-    full = [n for n in names if len(n.split()) > 1]
+    full = [n for n in names if len(n.split()) > 1 and not _surname_only(n)]
     result: dict[str, None] = {}
     for name in names:
-        if len(name.split()) == 1:
-            word = name.casefold()
+        words = name.casefold().split()
+        if len(words) == 1:
             fits = {f.casefold(): f for f in full
-                    if word in (f.split()[-1].casefold(), f.split()[0].casefold())}
-            if len(fits) == 1:  # "ROBERTO DURAN" and "Roberto Duran" are one name
-                name = next(iter(fits.values()))
+                    if words[0] in (f.split()[-1].casefold(), f.split()[0].casefold())}
+        else:
+            fits = {f.casefold(): f for f in full if _surname_only(name)
+                    and f.casefold().split()[-len(words):] == words}
+        if len(fits) == 1:  # "ROBERTO DURAN" and "Roberto Duran" are one name
+            name = next(iter(fits.values()))
         result.setdefault(name, None)
     return list(result)
+
+
+def _surname_only(name: str) -> bool:
+    """A surname with its particles, whatever their case: "De Wilde", "Van Moer"."""
+    words = name.casefold().split()
+    return len(words) > 1 and all(w in PARTICLES for w in words[:-1])
 
 
 @dataclass

@@ -35,6 +35,16 @@ NEVER_PEOPLE = {
     "kremlin", "white house", "congress", "senate", "twitter", "facebook", "getty images",
     "reuters", "associated press", "ap", "cnn", "fox news", "telegram", "sputnik",
 }
+# Particles written in lower case inside names ("Osama bin Laden", "Bill de Blasio",
+# "Ursula von der Leyen"), or joined to the surname by a hyphen ("Bashar al-Assad").
+PARTICLES = frozenset({
+    "al", "el", "bin", "ibn", "bint", "de", "da", "di", "dos", "das", "du", "del", "della",
+    "der", "den", "van", "von", "la", "le", "ter", "ten",
+})
+_HYPHENED_PARTICLES = ("al-", "el-")
+# Particles that open a surname even when capitalised ("De Gaulle", "Bin Laden"); "Al",
+# "Van", "Le" also open given names ("Al Gore", "Van Jones") and surnames ("Le Pen").
+_SURNAME_OPENERS = frozenset({"bin", "ibn", "de", "der", "den", "du", "della", "von"})
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
@@ -65,11 +75,45 @@ def clean_name(span: str) -> str | None:
         return None
     if len(name.rstrip(".")) == 1 or _PARTY_AND_STATE.fullmatch(name):
         return None  # a lone letter, or a party and state
-    if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper():
+    if not _opens_name(tokens) or not surname_core(tokens[-1])[:1].isupper():
         return None
     if name.isupper() and len(name) > 3:
         name = name.title()  # an all-capitals headline: "LARA" -> "Lara"
     return name
+
+
+def _opens_name(tokens: list[str]) -> bool:
+    """A name starts with a capital ("al-Assad" with its core's), or with a particle
+    before more name ("de Silva")."""
+    return (surname_core(tokens[0])[:1].isupper()
+            or (len(tokens) > 1 and tokens[0] in PARTICLES))
+
+
+def surname_core(word: str) -> str:
+    """A name word without its hyphened particle: "al-Assad" -> "Assad"."""
+    for particle in _HYPHENED_PARTICLES:
+        if word.casefold().startswith(particle) and len(word) > len(particle):
+            return word[len(particle):]
+    return word
+
+
+def _is_particle(word: str) -> bool:
+    return word in PARTICLES or word.casefold() in _SURNAME_OPENERS
+
+
+def _surnames_with_particles(names: list[str]) -> set[str]:
+    """Names that are particles and a surname ending a longer name among `names`:
+    "De Gaulle" beside "Charles de Gaulle", "Van Moer" beside "Wilfried Van Moer" (but
+    "Al Gore" beside "Tipper Gore" is a name of its own)."""
+    found = set()
+    for name in names:
+        words = [fold(w) for w in name.split()]
+        if len(words) > 1 and all(w in PARTICLES for w in words[:-1]) and any(
+                len(other.split()) > len(words)
+                and [fold(w) for w in other.split()[-len(words):]] == words
+                for other in names):
+            found.add(name)
+    return found
 
 
 def _strip_edges(token: str) -> str:
@@ -93,22 +137,29 @@ def fold(token: str) -> str:
 
 
 def variant_key(name: str) -> tuple[str, ...]:
-    """Names with the same key are spellings of one person: first and last word folded."""
-    words = [fold(w) for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    """Names with the same key are spellings of one person: first and last word folded,
+    the last without its hyphened particle ("Bashar al-Assad" is "Bashar Assad"). A
+    surname written with its particle ("bin Laden", "De Gaulle") keys as the surname."""
+    words = [w for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    while len(words) > 1 and _is_particle(words[0]):
+        words.pop(0)
     if not words:
         return ()
-    return (words[0], words[-1]) if len(words) > 1 else (words[0],)
+    last = fold(surname_core(words[-1]))
+    return (fold(words[0]), last) if len(words) > 1 else (last,)
 
 
 def resolve_in_article(mentions: list[str]) -> list[str]:
     """Distinct people of one article, in order of first mention.
 
     A one-word mention becomes the article's full name that ends or starts with it
-    ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); with several candidates
-    ("Wang": Wang Yi, Wang Wenbin) the nearest full name mentioned before it wins.
-    A one-word name with no full name in the article is kept as it is.
+    ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping", "Assad" -> "Bashar al-Assad"), a
+    surname with its particles the full name that ends with them ("De Gaulle" -> "Charles
+    de Gaulle"); with several candidates ("Wang": Wang Yi, Wang Wenbin) the nearest full
+    name mentioned before it wins. A short mention with no full name is kept as it is.
     """
-    full = [m for m in mentions if len(m.split()) > 1]
+    surnames = _surnames_with_particles([m for m in mentions if len(m.split()) > 1])
+    full = [m for m in mentions if len(m.split()) > 1 and m not in surnames]
     longest: dict[tuple, str] = {}
     for name in full:
         key = variant_key(name)
@@ -117,14 +168,11 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
     order: dict[str, None] = {}
     last_full: str | None = None
     for mention in mentions:
-        words = mention.split()
-        if len(words) > 1:
+        if mention in full:
             name = longest[variant_key(mention)]
             last_full = name
         else:
-            folded = fold(mention)
-            fits = [f for f in dict.fromkeys(full)
-                    if folded in (fold(f.split()[-1]), fold(f.split()[0]))]
+            fits = [f for f in dict.fromkeys(full) if _shortens(mention, f)]
             if not fits:
                 name = mention
             elif len(fits) == 1:
@@ -134,6 +182,16 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
                 name = longest[variant_key(preferred)]
         order.setdefault(name, None)
     return list(order)
+
+
+def _shortens(mention: str, full_name: str) -> bool:
+    """Whether a one-word or surname-only mention can stand for `full_name`."""
+    words, full_words = mention.split(), full_name.split()
+    if len(words) == 1:
+        folded = fold(surname_core(mention))
+        return folded in (fold(surname_core(full_words[-1])), fold(full_words[0]))
+    return (len(full_words) > len(words)
+            and [fold(w) for w in full_words[-len(words):]] == [fold(w) for w in words])
 
 
 def canonical_names(counts: dict[str, int]) -> dict[str, str]:

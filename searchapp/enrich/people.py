@@ -20,12 +20,18 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
 from searchapp.enrich.blas_ops import one_blas_thread
-from searchapp.enrich.names import NEVER_PEOPLE, TITLES, clean_name, resolve_in_article
+from searchapp.enrich.names import (
+    NEVER_PEOPLE,
+    PARTICLES,
+    TITLES,
+    clean_name,
+    resolve_in_article,
+)
 from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-11"
+RULES_VERSION = "names-12"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -194,7 +200,22 @@ def _person_spans(doc, ents, labels: list[str], other_words: set[str]) -> list:
         text = doc[i].text
         if i not in covered and text not in other_words and clean_name(text) in one_word:
             spans.append(doc[i:i + 1])
-    return sorted(spans, key=lambda span: span.start)
+    return _joined_over_particles(doc, sorted(spans, key=lambda span: span.start))
+
+
+def _joined_over_particles(doc, spans: list) -> list:
+    """Spans grown over the lower-case particles before them, and joined across one
+    ("Osama" bin "Laden", which the model tags as two names, is "Osama bin Laden")."""
+    joined: list = []
+    for span in spans:
+        start = span.start
+        while start > 0 and doc[start - 1].text in PARTICLES:
+            start -= 1
+        if joined and start <= joined[-1].end and start < span.start:
+            joined[-1] = doc[joined[-1].start:span.end]
+        else:
+            joined.append(doc[start:span.end])
+    return joined
 
 
 def people_in_doc(doc) -> list[str]:
