@@ -39,7 +39,7 @@ NEVER_PEOPLE = {
 # "Ursula von der Leyen"), or joined to the surname by a hyphen ("Bashar al-Assad").
 PARTICLES = frozenset({
     "al", "el", "bin", "ibn", "bint", "de", "da", "di", "dos", "das", "du", "del", "della",
-    "der", "den", "van", "von", "la", "le", "ter", "ten",
+    "der", "den", "van", "von", "la", "le", "ter",
 })
 _HYPHENED_PARTICLES = ("al-", "el-")
 # Particles that open a surname even when capitalised ("De Gaulle", "Bin Laden"); "Al",
@@ -105,13 +105,16 @@ def _surnames_with_particles(names: list[str]) -> set[str]:
     """Names that are particles and a surname ending a longer name among `names`:
     "De Gaulle" beside "Charles de Gaulle", "Van Moer" beside "Wilfried Van Moer" (but
     "Al Gore" beside "Tipper Gore" is a name of its own)."""
+    distinct = list(dict.fromkeys(names))  # an article repeats its names many times
     found = set()
-    for name in names:
-        words = [fold(w) for w in name.split()]
-        if len(words) > 1 and all(w in PARTICLES for w in words[:-1]) and any(
-                len(other.split()) > len(words)
-                and [fold(w) for w in other.split()[-len(words):]] == words
-                for other in names):
+    for name in distinct:
+        words = name.casefold().split()
+        if len(words) < 2 or not all(w in PARTICLES for w in words[:-1]):
+            continue
+        tail = [fold(w) for w in words]
+        if any(len(other.split()) > len(tail)
+               and [fold(w) for w in other.split()[-len(tail):]] == tail
+               for other in distinct):
             found.add(name)
     return found
 
@@ -126,9 +129,11 @@ def _strip_edges(token: str) -> str:
     return stripped
 
 
+@lru_cache(maxsize=100_000)
 def fold(token: str) -> str:
     """A spelling-insensitive form of one name word: Sergey/Sergei, Dmitry/Dmitri,
-    Nikolay/Nikolai and accents fold together."""
+    Nikolay/Nikolai and accents fold together. Remembered: resolving an article's short
+    mentions folds the same few words again and again."""
     plain = unicodedata.normalize("NFKD", token.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).replace("’", "'")
     for pattern, replacement in _VARIANT_ENDINGS:
