@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searchapp.enrich.names import PARTICLES
+from searchapp.enrich.names import particles_and_surname
 
 DOCSTART = "-DOCSTART-"
 
@@ -93,7 +93,7 @@ def fold_short_names(names: Iterable[str]) -> list[str]:
     (or, for one word, starting) with it: "Lara" -> "Brian Lara" (and "LARA" in an
     all-capitals headline), "De Wilde" -> "Filip De Wilde"; order of first mention kept."""
     names = list(names)
-    full = [n for n in names if len(n.split()) > 1 and not _surname_only(n)]
+    full = [n for n in names if len(n.split()) > 1 and not particles_and_surname(n)]
     result: dict[str, None] = {}
     for name in names:
         words = name.casefold().split()
@@ -101,18 +101,12 @@ def fold_short_names(names: Iterable[str]) -> list[str]:
             fits = {f.casefold(): f for f in full
                     if words[0] in (f.split()[-1].casefold(), f.split()[0].casefold())}
         else:
-            fits = {f.casefold(): f for f in full if _surname_only(name)
+            fits = {f.casefold(): f for f in full if particles_and_surname(name)
                     and f.casefold().split()[-len(words):] == words}
         if len(fits) == 1:  # "ROBERTO DURAN" and "Roberto Duran" are one name
             name = next(iter(fits.values()))
         result.setdefault(name, None)
     return list(result)
-
-
-def _surname_only(name: str) -> bool:
-    """A surname with its particles, whatever their case: "De Wilde", "Van Moer"."""
-    words = name.casefold().split()
-    return len(words) > 1 and all(w in PARTICLES for w in words[:-1])
 
 
 @dataclass

@@ -101,22 +101,20 @@ def _is_particle(word: str) -> bool:
     return word in PARTICLES or word.casefold() in _SURNAME_OPENERS
 
 
+def particles_and_surname(name: str) -> bool:
+    """Particles, whatever their case, then one word: "De Wilde", "bin Laden", "Van Moer"
+    (and "Al Gore": whether it is a surname depends on the names around it)."""
+    words = name.casefold().split()
+    return len(words) > 1 and all(w in PARTICLES for w in words[:-1])
+
+
 def _surnames_with_particles(names: list[str]) -> set[str]:
     """Names that are particles and a surname ending a longer name among `names`:
     "De Gaulle" beside "Charles de Gaulle", "Van Moer" beside "Wilfried Van Moer" (but
     "Al Gore" beside "Tipper Gore" is a name of its own)."""
     distinct = list(dict.fromkeys(names))  # an article repeats its names many times
-    found = set()
-    for name in distinct:
-        words = name.casefold().split()
-        if len(words) < 2 or not all(w in PARTICLES for w in words[:-1]):
-            continue
-        tail = [fold(w) for w in words]
-        if any(len(other.split()) > len(tail)
-               and [fold(w) for w in other.split()[-len(tail):]] == tail
-               for other in distinct):
-            found.add(name)
-    return found
+    return {name for name in distinct if particles_and_surname(name)
+            and any(_shortens(name, other) for other in distinct)}
 
 
 def _strip_edges(token: str) -> str:

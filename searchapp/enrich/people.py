@@ -19,7 +19,7 @@ from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
-from searchapp.enrich.blas_ops import one_blas_thread
+from searchapp.enrich.blas_ops import BlasOps, one_blas_thread
 from searchapp.enrich.names import (
     NEVER_PEOPLE,
     PARTICLES,
@@ -47,8 +47,6 @@ def _nlp():
             "`python -m searchapp.enrich.ner_training ../shared/data/conll2003`"
         )
     from thinc.api import use_ops
-
-    from searchapp.enrich.blas_ops import BlasOps
 
     with use_ops(BlasOps.name):  # layers take the ops current when they are built
         nlp = spacy.load(MODEL_DIR)
@@ -163,7 +161,17 @@ def person_spans(doc) -> list:
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
     labels = _labels(ents, [_after_honorific(doc, ent) for ent in ents])
-    return _person_spans(doc, ents, labels, _words_by_label(ents, labels)[1])
+    return _person_spans(doc, ents, _label_votes(ents, labels), _words_by_label(ents, labels)[1])
+
+
+def _label_votes(ents, labels: list[str]) -> dict[str, Counter]:
+    """How often the article labels each name PER, ORG, LOC or MISC."""
+    votes: dict[str, Counter] = {}
+    for ent, label in zip(ents, labels, strict=True):
+        name = clean_name(ent.text)
+        if name:
+            votes.setdefault(name, Counter())[label] += 1
+    return votes
 
 
 def _words_by_label(ents, labels: list[str]) -> tuple[set[str], set[str]]:
@@ -175,12 +183,7 @@ def _words_by_label(ents, labels: list[str]) -> tuple[set[str], set[str]]:
     return person_words, other_words
 
 
-def _person_spans(doc, ents, labels: list[str], other_words: set[str]) -> list:
-    votes: dict[str, Counter] = {}
-    for ent, label in zip(ents, labels, strict=True):
-        name = clean_name(ent.text)
-        if name:
-            votes.setdefault(name, Counter())[label] += 1
+def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -> list:
     people = {n for n, count in votes.items()
               if count["PER"] >= max(count.values())} - _company_names(doc, ents)
     surnames = {n.split()[-1] for n in people if " " in n}
@@ -232,9 +235,10 @@ def people_in_doc(doc) -> list[str]:
     honoured = [_after_honorific(doc, ent) for ent in ents]
     labels = _labels(ents, honoured)
     person_words, other_words = _words_by_label(ents, labels)
+    votes = _label_votes(ents, labels)
     written_in_case: set[str] = set()  # names seen outside all-capitals text
     mentions = []
-    for span in _person_spans(doc, ents, labels, other_words):
+    for span in _person_spans(doc, ents, votes, other_words):
         name = clean_name(span.text)
         if not span.text.isupper():
             written_in_case.add(name)
@@ -259,25 +263,23 @@ def people_in_doc(doc) -> list[str]:
         completed.append(mention)
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
-    outvoted = _outvoted_lone_names(ents, labels)
+    outvoted = _outvoted_lone_names(ents, labels, votes)
     return [p for p in resolve_in_article(completed)
             if p in titled or (p not in places and p not in outvoted)]
 
 
-def _outvoted_lone_names(ents, labels: list[str]) -> set[str]:
+def _outvoted_lone_names(ents, labels: list[str], votes: dict[str, Counter]) -> set[str]:
     """One-word names the article writes in places and organisations at least as often
     as the model calls them a person ("Fox" in "Fox News", "Hill" in "The Hill",
     "Chelsea" the club): a lone name with no full name in the article is half the time no
     person, and this is the evidence against it. Nationality-like uses (MISC: "Trump
     voters") are no evidence."""
-    as_person: Counter = Counter()
     elsewhere: Counter = Counter()
     for ent, label in zip(ents, labels, strict=True):
-        if label == "PER":
-            as_person[clean_name(ent.text)] += 1
-        elif label in ("ORG", "LOC"):
+        if label in ("ORG", "LOC"):
             elsewhere.update({clean_name(token.text) for token in ent} - {None})
-    return {name for name, count in elsewhere.items() if count >= as_person[name]}
+    return {name for name, count in elsewhere.items()
+            if count >= votes.get(name, Counter())["PER"]}
 
 
 def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
