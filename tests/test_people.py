@@ -236,3 +236,12 @@ def test_particle_spellings_are_one_facet_value():
     assert {canonical[n] for n in ("Bashar Assad", "Assad")} == {"Bashar al-Assad"}
     assert {canonical[n] for n in ("bin Laden", "Bin Laden")} == {"Osama bin Laden"}
     assert canonical["Al Gore"] == "Al Gore" and canonical["Gore"] == "Gore"
+
+
+def test_regnal_numbers_belong_to_the_name():
+    # AllSides: "Pope Emeritus Benedict XVI" and "Pope John Paul II", which the model tags
+    # without their numbers; "I" is a number only after a royal title
+    words = ("Pope Emeritus Benedict XVI praised Pope John Paul II . King Baudouin I "
+             "of Belgium met Biden I think .").split()
+    doc = _tagged(words, [(0, 3, "PER"), (5, 8, "PER"), (10, 12, "PER"), (16, 17, "PER")])
+    assert people_in_doc(doc) == ["Benedict XVI", "John Paul II", "Baudouin I", "Biden"]

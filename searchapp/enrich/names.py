@@ -22,7 +22,7 @@ TITLES = {
     "pres", "dr.", "mr.", "mrs.", "ms.", "sen.", "rep.", "gov.", "gen.", "lt.", "col.",
     "top", "chinese", "russian", "american", "ukrainian", "british", "french", "german",
     "israeli", "iranian", "indian", "japanese", "korean", "us", "u.s.", "uk",
-    "cardinal", "archbishop", "bishop", "rabbi", "imam", "ayatollah", "emir", "sultan",
+    "cardinal", "archbishop", "bishop", "emeritus", "rabbi", "imam", "ayatollah", "emir", "sultan",
     "duke", "duchess", "marshal", "colonel", "captain", "commander", "lieutenant",
     "sergeant", "admiral", "maj", "cpl", "pvt", "cmdr",
 }

@@ -31,7 +31,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-12"
+RULES_VERSION = "names-13"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -203,7 +203,30 @@ def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -
         text = doc[i].text
         if i not in covered and text not in other_words and clean_name(text) in one_word:
             spans.append(doc[i:i + 1])
-    return _joined_over_particles(doc, sorted(spans, key=lambda span: span.start))
+    spans = _joined_over_particles(doc, sorted(spans, key=lambda span: span.start))
+    return [_with_regnal_number(doc, span) for span in spans]
+
+
+# Roman numerals after a monarch's or pope's name, which the model often leaves out
+# ("Pope Benedict XVI", "King Baudouin I"); "I" only after a royal title, as it is
+# also the pronoun.
+_REGNAL_NUMBER = re.compile(r"(?=[XVI]{2})X{0,3}(?:IX|IV|V?I{0,3})")
+_ROYAL_TITLES = frozenset({
+    "king", "queen", "pope", "emperor", "empress", "tsar", "czar", "tsarina", "kaiser",
+    "sultan", "shah", "pharaoh",
+})
+
+
+def _with_regnal_number(doc, span):
+    """The span with the regnal number written after it, if any."""
+    if span.end >= len(doc):
+        return span
+    number = doc[span.end].text
+    titled = span[0].text.lower() in _ROYAL_TITLES or (
+        span.start > 0 and doc[span.start - 1].text.lower() in _ROYAL_TITLES)
+    if _REGNAL_NUMBER.fullmatch(number) or (number == "I" and titled):
+        return doc[span.start:span.end + 1]
+    return span
 
 
 def _joined_over_particles(doc, spans: list) -> list:
