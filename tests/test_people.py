@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from searchapp.api import create_app
+from searchapp.engine import IndexStore
 from searchapp.enrich.names import canonical_names, clean_name, fold, resolve_in_article
 from searchapp.enrich.people import extract_people, people_in_doc, person_spans
 from searchapp.ingest import SAMPLE_DIR
+from searchapp.pipeline import build_index
+from tests.conftest import write_jsonl
 
 SAMPLE = {p.stem[:3]: p.read_text(encoding="utf-8") for p in SAMPLE_DIR.glob("*.txt")}
 
@@ -245,3 +249,39 @@ def test_regnal_numbers_belong_to_the_name():
              "of Belgium met Biden I think .").split()
     doc = _tagged(words, [(0, 3, "PER"), (5, 8, "PER"), (10, 12, "PER"), (16, 17, "PER")])
     assert people_in_doc(doc) == ["Benedict XVI", "John Paul II", "Baudouin I", "Biden"]
+
+
+def test_jr_and_sr_tell_a_son_from_his_father():
+    # AllSides writes "Donald Trump Jr." 550 times; the model tags "Donald Trump" and
+    # leaves "Jr." out, which made the son his father
+    words = ("Donald Trump Jr. met the lawyer , his father Donald Trump said . Trump Jr. "
+             "denied it , and Martin Luther King , Jr. was quoted .").split()
+    doc = _tagged(words, [(0, 2, "PER"), (9, 11, "PER"), (13, 14, "PER"), (19, 22, "PER")])
+    assert people_in_doc(doc) == ["Donald Trump Jr.", "Donald Trump", "Martin Luther King Jr."]
+    assert clean_name("DONALD TRUMP JR") == clean_name("Donald Trump Jr") == "Donald Trump Jr."
+    # a lone "Trump" beside the son alone is as often the father: it stays a surname
+    assert resolve_in_article(["Donald Trump Jr.", "Trump", "Trump Jr."]) == [
+        "Donald Trump Jr.", "Trump"]
+    canonical = canonical_names({"Donald Trump": 10, "Trump": 9, "Donald Trump Jr.": 4,
+                                 "Trump Jr.": 2, "Donald J. Trump Jr.": 1})
+    assert canonical["Trump"] == "Donald Trump"
+    assert {canonical[n] for n in ("Trump Jr.", "Donald J. Trump Jr.")} == {"Donald Trump Jr."}
+
+
+def test_the_son_is_his_own_facet_value_and_filter(tmp_path):
+    records = [
+        {"id": "son", "title": "Emails released",
+         "body": "Donald Trump Jr. released the emails on Tuesday. His father, President "
+                 "Donald Trump, defended him."},
+        {"id": "son-again", "title": "Testimony",
+         "body": "Senators questioned Donald Trump, Jr. about the meeting for five hours."},
+        {"id": "father", "title": "Rally", "body": "President Donald Trump spoke in Ohio."},
+    ]
+    store = IndexStore(tmp_path / "ix")
+    build_index(store, [write_jsonl(tmp_path / "a.jsonl", records)], workers=1)
+    client = create_app(tmp_path / "ix").test_client()
+    facet = {b["value"]: b["count"] for b in client.get("/api/v1/search").json["facets"]["person"]}
+    assert facet["Donald Trump Jr."] == 2 and facet["Donald Trump"] == 2
+    for spelling in ("Donald Trump Jr.", "donald trump jr", "Donald Trump Jr"):
+        found = client.get("/api/v1/search", query_string={"person": spelling}).json
+        assert sorted(h["id"] for h in found["results"]) == ["son", "son-again"], spelling

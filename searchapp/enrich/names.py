@@ -50,6 +50,11 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 # A lawmaker's party and state, written next to the name: "(R-Ky.)", "D-Nev."
 _PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
+# A generation or regnal suffix ends a name and tells people apart: "Donald Trump Jr." is
+# not his father, "John Paul II" is not "John Paul I".
+GENERATION = re.compile(r"(?i:[JS]r)\.?")
+_GENERATIONS = ("Jr.", "Sr.")
+_REGNAL = re.compile(r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})")
 _VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), "ei"),
                     (re.compile(r"ay$"), "ai"))
 
@@ -79,7 +84,30 @@ def clean_name(span: str) -> str | None:
         return None
     if name.isupper() and len(name) > 3:
         name = name.title()  # an all-capitals headline: "LARA" -> "Lara"
-    return name
+    base, suffix = split_suffix(name)
+    return f"{base} {suffix}" if suffix in _GENERATIONS else name  # one spelling of "Jr."
+
+
+def split_suffix(name: str) -> tuple[str, str]:
+    """A name and its suffix, spelt one way: "Donald Trump Jr" -> ("Donald Trump", "Jr."),
+    "john paul ii" (typed in a filter) -> ("john paul", "II")."""
+    words = name.split()
+    if len(words) < 2:
+        return name, ""
+    last = words[-1]
+    if GENERATION.fullmatch(last):
+        suffix = f"{last[:2].capitalize()}."
+    elif _REGNAL.fullmatch(last) or (
+            last.islower() and len(last) > 1 and last != "xi" and _REGNAL.fullmatch(last.upper())):
+        suffix = last.upper()  # not "Xi", a surname
+    else:
+        return name, ""
+    return " ".join(words[:-1]), suffix
+
+
+def surname(name: str) -> str:
+    """The last word of a name before its suffix: "Donald Trump Jr." -> "Trump"."""
+    return split_suffix(name)[0].split()[-1]
 
 
 def _opens_name(tokens: list[str]) -> bool:
@@ -108,12 +136,19 @@ def particles_and_surname(name: str) -> bool:
     return len(words) > 1 and all(w in PARTICLES for w in words[:-1])
 
 
-def _surnames_with_particles(names: list[str]) -> set[str]:
-    """Names that are particles and a surname ending a longer name among `names`:
-    "De Gaulle" beside "Charles de Gaulle", "Van Moer" beside "Wilfried Van Moer" (but
-    "Al Gore" beside "Tipper Gore" is a name of its own)."""
+def _surname_form(name: str) -> bool:
+    """Particles and a surname, or a surname and its suffix ("Trump Jr.")."""
+    base, suffix = split_suffix(name)
+    return particles_and_surname(name) or (
+        bool(suffix) and (" " not in base or particles_and_surname(base)))
+
+
+def _surnames_in_longer_names(names: list[str]) -> set[str]:
+    """Surname forms ending a longer name among `names`: "De Gaulle" beside "Charles de
+    Gaulle", "Trump Jr." beside "Donald Trump Jr." (but "Al Gore" beside "Tipper Gore"
+    is a name of its own)."""
     distinct = list(dict.fromkeys(names))  # an article repeats its names many times
-    return {name for name in distinct if particles_and_surname(name)
+    return {name for name in distinct if _surname_form(name)
             and any(_shortens(name, other) for other in distinct)}
 
 
@@ -143,13 +178,20 @@ def variant_key(name: str) -> tuple[str, ...]:
     """Names with the same key are spellings of one person: first and last word folded,
     the last without its hyphened particle ("Bashar al-Assad" is "Bashar Assad"). A
     surname written with its particle ("bin Laden", "De Gaulle") keys as the surname."""
-    words = [w for w in name.split() if not (len(w) <= 2 and w.endswith("."))]
+    base, suffix = split_suffix(name)
+    words = [w for w in base.split() if not (len(w) <= 2 and w.endswith("."))]
     while len(words) > 1 and _is_particle(words[0]):
         words.pop(0)
     if not words:
         return ()
     last = fold(surname_core(words[-1]))
-    return (fold(words[0]), last) if len(words) > 1 else (last,)
+    key = (fold(words[0]), last) if len(words) > 1 else (last,)
+    return key + (f"+{suffix.casefold()}",) if suffix else key
+
+
+def _base_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A variant key without its suffix part."""
+    return key[:-1] if key and key[-1].startswith("+") else key
 
 
 def resolve_in_article(mentions: list[str]) -> list[str]:
@@ -158,10 +200,11 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
     A one-word mention becomes the article's full name that ends or starts with it
     ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping", "Assad" -> "Bashar al-Assad"), a
     surname with its particles the full name that ends with them ("De Gaulle" -> "Charles
-    de Gaulle"); with several candidates ("Wang": Wang Yi, Wang Wenbin) the nearest full
-    name mentioned before it wins. A short mention with no full name is kept as it is.
+    de Gaulle") or with its suffix ("Trump Jr." -> "Donald Trump Jr."); with several
+    candidates ("Wang": Wang Yi, Wang Wenbin) the nearest full name mentioned before it
+    wins. A short mention with no full name is kept as it is.
     """
-    surnames = _surnames_with_particles([m for m in mentions if len(m.split()) > 1])
+    surnames = _surnames_in_longer_names([m for m in mentions if len(m.split()) > 1])
     full = [m for m in mentions if len(m.split()) > 1 and m not in surnames]
     longest: dict[tuple, str] = {}
     for name in full:
@@ -189,12 +232,22 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
 
 def _shortens(mention: str, full_name: str) -> bool:
     """Whether a one-word or surname-only mention can stand for `full_name`."""
+    base, suffix = split_suffix(mention)
+    full_base, full_suffix = split_suffix(full_name)
+    if suffix and " " not in base:  # "Trump Jr.", "Donald Jr."
+        return (suffix == full_suffix and " " in full_base
+                and _first_or_last_word(base, full_base))
     words, full_words = mention.split(), full_name.split()
     if len(words) == 1:
-        folded = fold(surname_core(mention))
-        return folded in (fold(surname_core(full_words[-1])), fold(full_words[0]))
+        # a lone "Trump" beside "Donald Trump Jr." is as often his father
+        return full_suffix not in _GENERATIONS and _first_or_last_word(mention, full_base)
     return (len(full_words) > len(words)
             and [fold(w) for w in full_words[-len(words):]] == [fold(w) for w in words])
+
+
+def _first_or_last_word(word: str, name: str) -> bool:
+    words = name.split()
+    return fold(surname_core(word)) in (fold(surname_core(words[-1])), fold(words[0]))
 
 
 def canonical_names(counts: dict[str, int]) -> dict[str, str]:
@@ -208,16 +261,16 @@ def canonical_names(counts: dict[str, int]) -> dict[str, str]:
     for name in counts:
         groups.setdefault(variant_key(name), []).append(name)
     canonical: dict[str, str] = {}
-    by_surname: dict[str, set[str]] = {}
+    by_surname: dict[tuple[str, ...], set[str]] = {}
     for key, names in groups.items():
         best = max(names, key=lambda n: (counts[n], len(n), n))
         for name in names:
             canonical[name] = best
-        if len(key) == 2:
-            by_surname.setdefault(key[1], set()).add(best)
+        if len(_base_key(key)) == 2:  # a full name: surname-only mentions key as its tail
+            by_surname.setdefault(key[1:], set()).add(best)
     for key, names in groups.items():
-        if len(key) == 1 and len(by_surname.get(key[0], ())) == 1:
-            target = next(iter(by_surname[key[0]]))
+        if len(_base_key(key)) == 1 and len(by_surname.get(key, ())) == 1:
+            target = next(iter(by_surname[key]))
             for name in names:
                 canonical[name] = target
     return canonical

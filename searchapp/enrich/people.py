@@ -21,17 +21,20 @@ from spacy.strings import get_string_id
 
 from searchapp.enrich.blas_ops import BlasOps, one_blas_thread
 from searchapp.enrich.names import (
+    GENERATION,
     NEVER_PEOPLE,
     PARTICLES,
     TITLES,
     clean_name,
     resolve_in_article,
+    split_suffix,
+    surname,
 )
 from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-13"
+RULES_VERSION = "names-14"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -186,7 +189,7 @@ def _words_by_label(ents, labels: list[str]) -> tuple[set[str], set[str]]:
 def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -> list:
     people = {n for n, count in votes.items()
               if count["PER"] >= max(count.values())} - _company_names(doc, ents)
-    surnames = {n.split()[-1] for n in people if " " in n}
+    surnames = {surname(n) for n in people if " " in split_suffix(n)[0]}
     one_word = {n for n in people if " " not in n} | surnames
     spans = []
     covered: set[int] = set()
@@ -204,12 +207,12 @@ def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -
         if i not in covered and text not in other_words and clean_name(text) in one_word:
             spans.append(doc[i:i + 1])
     spans = _joined_over_particles(doc, sorted(spans, key=lambda span: span.start))
-    return [_with_regnal_number(doc, span) for span in spans]
+    return [_with_suffix(doc, span) for span in spans]
 
 
-# Roman numerals after a monarch's or pope's name, which the model often leaves out
-# ("Pope Benedict XVI", "King Baudouin I"); "I" only after a royal title, as it is
-# also the pronoun.
+# Suffixes the model often leaves out of a name: "Jr." and "Sr." ("Donald Trump Jr.",
+# also after a comma), and Roman numerals ("Pope Benedict XVI"); a lone "I" only after
+# a royal title ("King Baudouin I"), as it is also the pronoun.
 _REGNAL_NUMBER = re.compile(r"(?=[XVI]{2})X{0,3}(?:IX|IV|V?I{0,3})")
 _ROYAL_TITLES = frozenset({
     "king", "queen", "pope", "emperor", "empress", "tsar", "czar", "tsarina", "kaiser",
@@ -217,15 +220,20 @@ _ROYAL_TITLES = frozenset({
 })
 
 
-def _with_regnal_number(doc, span):
-    """The span with the regnal number written after it, if any."""
-    if span.end >= len(doc):
+def _with_suffix(doc, span):
+    """The span with the generation suffix or regnal number written after it, if any."""
+    end = span.end
+    if end + 1 < len(doc) and doc[end].text == "," and GENERATION.fullmatch(doc[end + 1].text):
+        end += 1
+    if end >= len(doc):
         return span
-    number = doc[span.end].text
+    suffix = doc[end].text
     titled = span[0].text.lower() in _ROYAL_TITLES or (
         span.start > 0 and doc[span.start - 1].text.lower() in _ROYAL_TITLES)
-    if _REGNAL_NUMBER.fullmatch(number) or (number == "I" and titled):
-        return doc[span.start:span.end + 1]
+    if (GENERATION.fullmatch(suffix) or _REGNAL_NUMBER.fullmatch(suffix)
+            or (suffix == "I" and titled)):
+        longer = doc[span.start:end + 1]
+        return longer if clean_name(longer.text) else span
     return span
 
 
@@ -237,8 +245,9 @@ def _joined_over_particles(doc, spans: list) -> list:
         start = span.start
         while start > 0 and doc[start - 1].text in PARTICLES:
             start -= 1
-        if joined and start <= joined[-1].end and start < span.start:
-            joined[-1] = doc[joined[-1].start:span.end]
+        both = doc[joined[-1].start:span.end] if joined and start <= joined[-1].end else None
+        if both is not None and start < span.start and clean_name(both.text):
+            joined[-1] = both
         else:
             joined.append(doc[start:span.end])
     return joined
@@ -278,7 +287,7 @@ def people_in_doc(doc) -> list[str]:
         while len(words) > 1 and words[0] in not_names:
             words.pop(0)
         people.append(" ".join(words))
-    name_words = {w for m in people if " " in m for w in (m.split()[0], m.split()[-1])}
+    name_words = {w for m in people if " " in m for w in (m.split()[0], surname(m))}
     completed = []
     for mention in people:
         if " " not in mention and mention not in name_words:

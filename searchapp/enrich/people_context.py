@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from searchapp.article import Article
-from searchapp.enrich.names import fold, variant_key
+from searchapp.enrich.names import fold, surname, variant_key
 
 
 def _first_position(text: str, words: str) -> int | None:
@@ -42,7 +42,7 @@ def _headline_artefact(name: str, surnames: Counter, text: str) -> bool:
     words = name.split()
     if len(words) < 2:
         return False
-    if not any(surnames[w] > (w == words[-1]) for w in set(words)):
+    if not any(surnames[w] > (w == surname(name)) for w in set(words)):
         return False
     lines = [line for line in text.splitlines() if _first_position(line, name) is not None]
     return bool(lines) and all(_title_cased(line) for line in lines)
@@ -53,7 +53,7 @@ def settle_people(article: Article, text: str, names: list[str]) -> list[str]:
     of first mention in `text`."""
     outlet = fold(article.outlet) if article.outlet else None
     people = [n for n in names if fold(n) != outlet]
-    surnames = Counter(n.split()[-1] for n in people if " " in n)
+    surnames = Counter(surname(n) for n in people if " " in n)
     people = [n for n in people if not _headline_artefact(n, surnames, text)]
     known = {variant_key(n) for n in people}
     for author in article.authors:
@@ -61,13 +61,13 @@ def settle_people(article: Article, text: str, names: list[str]) -> list[str]:
                 and _first_position(text, author) is not None):
             people.append(author)
             known.add(variant_key(author))
-    last_words = Counter(n.split()[-1] for n in people)
+    last_words = Counter(surname(n) for n in people)
     positions: list[int] = []
     for name in people:
         spots = [_first_position(text, name)]
-        surname = name.split()[-1]
-        if len(name.split()) > 1 and last_words[surname] == 1:
-            spots.append(_first_position(text, surname))
+        last = surname(name)
+        if len(name.split()) > 1 and last_words[last] == 1:
+            spots.append(_first_position(text, last))
         found = [s for s in spots if s is not None]
         # a name the text spells differently keeps its place after the name before it
         positions.append(min(found) if found else (positions[-1] if positions else -1))
