@@ -285,3 +285,11 @@ def test_the_son_is_his_own_facet_value_and_filter(tmp_path):
     for spelling in ("Donald Trump Jr.", "donald trump jr", "Donald Trump Jr"):
         found = client.get("/api/v1/search", query_string={"person": spelling}).json
         assert sorted(h["id"] for h in found["results"]) == ["son", "son-again"], spelling
+
+
+def test_a_monarch_with_a_regnal_number_is_a_person_whatever_the_model_said():
+    # AllSides: the model calls "Queen Elizabeth II" an organisation (21 articles)
+    words = ("Queen Elizabeth II met the crew of the Queen Elizabeth in King County I "
+             "think .").split()
+    doc = _tagged(words, [(0, 3, "ORG"), (8, 10, "ORG"), (11, 13, "LOC")])
+    assert people_in_doc(doc) == ["Elizabeth II"]

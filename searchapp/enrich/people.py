@@ -34,7 +34,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-14"
+RULES_VERSION = "names-15"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -144,6 +144,27 @@ def _after_honorific(doc, ent) -> bool:
             and not any(w.lower() in INSTITUTION_WORDS for w in words))
 
 
+def _titled_person(doc, ent) -> bool:
+    """Whether the entity is written as only a person's name can be: after an honorific,
+    or as a monarch's or pope's ("Queen Elizabeth II", which the model calls an
+    organisation, perhaps for the ship)."""
+    return _after_honorific(doc, ent) or _monarch(doc, ent)
+
+
+def _monarch(doc, ent) -> bool:
+    """A royal title, one or two capitalised words, and a regnal number of two letters or
+    more (a lone "I" may be the pronoun: "King County I think")."""
+    start, end = ent.start, ent.end
+    if start > 0 and doc[start - 1].text in _ROYAL_TITLE_WORDS:
+        start -= 1
+    if end < len(doc) and _REGNAL_NUMBER.fullmatch(doc[end].text):
+        end += 1
+    words = doc[start:end]
+    return (len(words) in (3, 4) and words[0].text in _ROYAL_TITLE_WORDS
+            and bool(_REGNAL_NUMBER.fullmatch(words[-1].text))
+            and all(w.text[:1].isupper() and w.text[1:].islower() for w in words[1:-1]))
+
+
 def _labels(ents, honoured: list[bool]) -> list[str]:
     """The model's label of each entity, PER for one written after an honorific."""
     return ["PER" if h else ent.label_ for ent, h in zip(ents, honoured, strict=True)]
@@ -163,7 +184,7 @@ def person_spans(doc) -> list:
     one written after an honorific ("Mr.", "Sen.") is a person's.
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
-    labels = _labels(ents, [_after_honorific(doc, ent) for ent in ents])
+    labels = _labels(ents, [_titled_person(doc, ent) for ent in ents])
     return _person_spans(doc, ents, _label_votes(ents, labels), _words_by_label(ents, labels)[1])
 
 
@@ -218,6 +239,7 @@ _ROYAL_TITLES = frozenset({
     "king", "queen", "pope", "emperor", "empress", "tsar", "czar", "tsarina", "kaiser",
     "sultan", "shah", "pharaoh",
 })
+_ROYAL_TITLE_WORDS = frozenset(t.capitalize() for t in _ROYAL_TITLES)
 
 
 def _with_suffix(doc, span):
@@ -264,7 +286,7 @@ def people_in_doc(doc) -> list[str]:
     unless the article writes it after an honorific ("Mr. Bolton").
     """
     ents = doc.ents
-    honoured = [_after_honorific(doc, ent) for ent in ents]
+    honoured = [_titled_person(doc, ent) for ent in ents]
     labels = _labels(ents, honoured)
     person_words, other_words = _words_by_label(ents, labels)
     votes = _label_votes(ents, labels)
