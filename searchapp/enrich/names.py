@@ -54,7 +54,7 @@ _PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
 # not his father, "John Paul II" is not "John Paul I".
 GENERATION = re.compile(r"(?i:[JS]r)\.?")
 _GENERATIONS = ("Jr.", "Sr.")
-_REGNAL = re.compile(r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})")
+REGNAL = re.compile(r"(?=[XVI])X{0,3}(?:IX|IV|V?I{0,3})")
 _VARIANT_ENDINGS = ((re.compile(r"(?:iy|yy|ii|y)$"), "i"), (re.compile(r"ey$"), "ei"),
                     (re.compile(r"ay$"), "ai"))
 
@@ -97,8 +97,8 @@ def split_suffix(name: str) -> tuple[str, str]:
     last = words[-1]
     if GENERATION.fullmatch(last):
         suffix = f"{last[:2].capitalize()}."
-    elif _REGNAL.fullmatch(last) or (
-            last.islower() and len(last) > 1 and last != "xi" and _REGNAL.fullmatch(last.upper())):
+    elif REGNAL.fullmatch(last) or (
+            last.islower() and len(last) > 1 and last != "xi" and REGNAL.fullmatch(last.upper())):
         suffix = last.upper()  # not "Xi", a surname
     else:
         return name, ""
@@ -177,7 +177,8 @@ def fold(token: str) -> str:
 def variant_key(name: str) -> tuple[str, ...]:
     """Names with the same key are spellings of one person: first and last word folded,
     the last without its hyphened particle ("Bashar al-Assad" is "Bashar Assad"). A
-    surname written with its particle ("bin Laden", "De Gaulle") keys as the surname."""
+    surname written with its particle ("bin Laden", "De Gaulle") keys as the surname. A
+    suffix is a part of its own ("Donald Trump Jr." is not "Donald Trump")."""
     base, suffix = split_suffix(name)
     words = [w for w in base.split() if not (len(w) <= 2 and w.endswith("."))]
     while len(words) > 1 and _is_particle(words[0]):
@@ -231,7 +232,8 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
 
 
 def _shortens(mention: str, full_name: str) -> bool:
-    """Whether a one-word or surname-only mention can stand for `full_name`."""
+    """Whether a one-word or surname-only mention ("Trump Jr." too) can stand for
+    `full_name`."""
     base, suffix = split_suffix(mention)
     full_base, full_suffix = split_suffix(full_name)
     if suffix and " " not in base:  # "Trump Jr.", "Donald Jr."

@@ -24,6 +24,7 @@ from searchapp.enrich.names import (
     GENERATION,
     NEVER_PEOPLE,
     PARTICLES,
+    REGNAL,
     TITLES,
     clean_name,
     resolve_in_article,
@@ -157,16 +158,17 @@ def _monarch(doc, ent) -> bool:
     start, end = ent.start, ent.end
     if start > 0 and doc[start - 1].text in _ROYAL_TITLE_WORDS:
         start -= 1
-    if end < len(doc) and _REGNAL_NUMBER.fullmatch(doc[end].text):
+    if end < len(doc) and _long_regnal(doc[end].text):
         end += 1
     words = doc[start:end]
     return (len(words) in (3, 4) and words[0].text in _ROYAL_TITLE_WORDS
-            and bool(_REGNAL_NUMBER.fullmatch(words[-1].text))
+            and _long_regnal(words[-1].text)
             and all(w.text[:1].isupper() and w.text[1:].islower() for w in words[1:-1]))
 
 
 def _labels(ents, honoured: list[bool]) -> list[str]:
-    """The model's label of each entity, PER for one written after an honorific."""
+    """The model's label of each entity, PER for one written as only a person's name
+    can be (`_titled_person`)."""
     return ["PER" if h else ent.label_ for ent, h in zip(ents, honoured, strict=True)]
 
 
@@ -234,12 +236,15 @@ def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -
 # Suffixes the model often leaves out of a name: "Jr." and "Sr." ("Donald Trump Jr.",
 # also after a comma), and Roman numerals ("Pope Benedict XVI"); a lone "I" only after
 # a royal title ("King Baudouin I"), as it is also the pronoun.
-_REGNAL_NUMBER = re.compile(r"(?=[XVI]{2})X{0,3}(?:IX|IV|V?I{0,3})")
 _ROYAL_TITLES = frozenset({
     "king", "queen", "pope", "emperor", "empress", "tsar", "czar", "tsarina", "kaiser",
     "sultan", "shah", "pharaoh",
 })
 _ROYAL_TITLE_WORDS = frozenset(t.capitalize() for t in _ROYAL_TITLES)
+
+
+def _long_regnal(word: str) -> bool:
+    return len(word) > 1 and bool(REGNAL.fullmatch(word))
 
 
 def _with_suffix(doc, span):
@@ -252,7 +257,7 @@ def _with_suffix(doc, span):
     suffix = doc[end].text
     titled = span[0].text.lower() in _ROYAL_TITLES or (
         span.start > 0 and doc[span.start - 1].text.lower() in _ROYAL_TITLES)
-    if (GENERATION.fullmatch(suffix) or _REGNAL_NUMBER.fullmatch(suffix)
+    if (GENERATION.fullmatch(suffix) or _long_regnal(suffix)
             or (suffix == "I" and titled)):
         longer = doc[span.start:end + 1]
         return longer if clean_name(longer.text) else span
@@ -267,6 +272,7 @@ def _joined_over_particles(doc, spans: list) -> list:
         start = span.start
         while start > 0 and doc[start - 1].text in PARTICLES:
             start -= 1
+        # joined only into something that is still a name (five words at most)
         both = doc[joined[-1].start:span.end] if joined and start <= joined[-1].end else None
         if both is not None and start < span.start and clean_name(both.text):
             joined[-1] = both
