@@ -214,12 +214,16 @@ def resolve_in_article(mentions: list[str]) -> list[str]:
             longest[key] = name
     order: dict[str, None] = {}
     last_full: str | None = None
+    distinct_full = list(dict.fromkeys(full))
+    fits_of: dict[str, list[str]] = {}  # an article repeats its short mentions many times
     for mention in mentions:
         if mention in full:
             name = longest[variant_key(mention)]
             last_full = name
         else:
-            fits = [f for f in dict.fromkeys(full) if _shortens(mention, f)]
+            if mention not in fits_of:
+                fits_of[mention] = [f for f in distinct_full if _shortens(mention, f)]
+            fits = fits_of[mention]
             if not fits:
                 name = mention
             elif len(fits) == 1:

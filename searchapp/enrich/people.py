@@ -158,6 +158,8 @@ def _monarch(doc, ent) -> bool:
     start, end = ent.start, ent.end
     if start > 0 and doc[start - 1].text in _ROYAL_TITLE_WORDS:
         start -= 1
+    elif doc[start].text not in _ROYAL_TITLE_WORDS:
+        return False  # most entities: settled without building any span
     if end < len(doc) and _long_regnal(doc[end].text):
         end += 1
     words = doc[start:end]
