@@ -293,3 +293,31 @@ def test_a_monarch_with_a_regnal_number_is_a_person_whatever_the_model_said():
              "think .").split()
     doc = _tagged(words, [(0, 3, "ORG"), (8, 10, "ORG"), (11, 13, "LOC")])
     assert people_in_doc(doc) == ["Elizabeth II"]
+
+
+def test_a_quoted_nickname_is_left_out_of_the_name():
+    # AllSides: 'Lewis "Scooter" Libby' came out as three people, and 'Joaquin "El Chapo"
+    # Guzman' as "Guzman" alone, the model calling "Joaquin" and "El Chapo" places
+    words = ('Lewis " Scooter " Libby was convicted . Libby appealed . Seconds later , '
+             'Joaquin " El Chapo " Guzman gets back up and escapes through the shower . '
+             'On " Fox News Sunday , " Ben Carson said the West should wage war .').split()
+    doc = _tagged(words, [(0, 1, "PER"), (2, 3, "PER"), (4, 5, "PER"), (8, 9, "PER"),
+                          (14, 15, "LOC"), (16, 18, "LOC"), (19, 20, "PER"),
+                          (31, 34, "ORG"), (36, 38, "PER")])
+    assert people_in_doc(doc) == ["Lewis Libby", "Joaquin Guzman", "Ben Carson"]
+    # a nickname is no new person, and an apostrophe inside a name is no quote
+    assert clean_name("Elizabeth 'Pocahontas' Warren") == "Elizabeth Warren"
+    assert clean_name("Conan O'Brien's") == "Conan O'Brien"
+
+
+def test_in_a_headline_a_capitalised_word_after_a_quote_is_no_name():
+    words = 'The Michelle Obama " Nightmare " Debate'.split()
+    doc = _tagged(words, [(1, 3, "PER")])
+    assert people_in_doc(doc) == ["Michelle Obama"]
+
+
+def test_nicknames_in_real_news_text():
+    text = ('Seconds later, Joaquin "El Chapo" Guzman gets back up, sits down on his cell bed '
+            'and changes his shoes.\n\nGuzman, Mexico\'s most notorious drug kingpin, slipped '
+            'through a hole under the shower and escaped.')
+    assert extract_people(text) == ["Joaquin Guzman"]

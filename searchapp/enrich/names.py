@@ -50,6 +50,9 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 # A lawmaker's party and state, written next to the name: "(R-Ky.)", "D-Nev."
 _PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
+# A nickname in quotes inside a name is not part of it: 'Lewis "Scooter" Libby' is Lewis
+# Libby, and 'Elizabeth "Pocahontas" Warren' is no new person.
+_NICKNAME = re.compile(r"(?<=\S)\s+[\"“‘']\s*[^\"“”‘’']{1,40}?\s*[\"”’'](?=\s+\S)")
 # A generation or regnal suffix ends a name and tells people apart: "Donald Trump Jr." is
 # not his father, "John Paul II" is not "John Paul I".
 GENERATION = re.compile(r"(?i:[JS]r)\.?")
@@ -66,7 +69,7 @@ def clean_name(span: str) -> str | None:
     "President Biden's" -> "Biden"; "Foreign Minister Sergey Lavrov" -> "Sergey Lavrov".
     Remembered: each mention is cleaned several times, and names repeat across articles.
     """
-    tokens = [_strip_edges(t) for t in span.split()]
+    tokens = [_strip_edges(t) for t in _NICKNAME.sub("", span).split()]
     tokens = [t for t in tokens if t]
     if tokens:
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1]).strip(_EDGE_PUNCT)

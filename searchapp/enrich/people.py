@@ -35,7 +35,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-15"
+RULES_VERSION = "names-16"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -231,8 +231,79 @@ def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -
         text = doc[i].text
         if i not in covered and text not in other_words and clean_name(text) in one_word:
             spans.append(doc[i:i + 1])
-    spans = _joined_over_particles(doc, sorted(spans, key=lambda span: span.start))
+    spans = _joined_over_nicknames(doc, sorted(spans, key=lambda span: span.start))
+    spans = _joined_over_particles(doc, spans)
     return [_with_suffix(doc, span) for span in spans]
+
+
+_QUOTES = frozenset({'"', "'"})
+
+
+def _nickname_after(doc, i: int) -> int | None:
+    """Where the word after a quoted nickname opening at token i is ('"Scooter" Libby')."""
+    if i + 2 >= len(doc) or doc[i].text not in _QUOTES or not doc[i + 1].text[:1].isupper():
+        return None
+    for j in range(i + 2, min(i + 6, len(doc) - 1)):
+        if doc[j].text == doc[i].text:
+            return j + 1 if _name_word(doc[j + 1]) else None
+        if not doc[j].is_alpha:
+            return None  # a quoted title or phrase ('"Fox News Sunday," Ben Carson')
+    return None
+
+
+def _nickname_before(doc, i: int) -> int | None:
+    """Where the word before a quoted nickname closing at token i is ('Lewis "Scooter"')."""
+    if i < 3 or doc[i].text not in _QUOTES:
+        return None
+    for j in range(i - 1, max(i - 6, 0), -1):
+        if doc[j].text == doc[i].text:
+            return j - 1 if doc[j + 1].text[:1].isupper() and _name_word(doc[j - 1]) else None
+        if not doc[j].is_alpha:
+            return None
+    return None
+
+
+def _name_word(token) -> bool:
+    """A word that may be a given name or a surname: capitalised, not "On" or "The"."""
+    return (token.text[:1].isupper() and token.text[1:].islower() and token.is_alpha
+            and not token.is_stop)
+
+
+def _in_headline(doc, span) -> bool:
+    """Whether the words around a span are mostly capitalised, as in a headline, where a
+    capitalised word says nothing about names."""
+    start, end = span.start, span.end
+    while start > max(span.start - 8, 0) and "\n" not in doc[start - 1].text:
+        start -= 1
+    while end < min(span.end + 8, len(doc)) and "\n" not in doc[end].text:
+        end += 1
+    words = [t.text for t in doc[start:end] if t.is_alpha and len(t) > 3]
+    return len(words) > 1 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
+def _joined_over_nicknames(doc, spans: list) -> list:
+    """One span for a name written around a quoted nickname: the model tags 'Lewis
+    "Scooter" Libby' as three people and finds only "Guzman" in 'Joaquin "El Chapo"
+    Guzman'. A span joins the span after the nickname, or takes the one capitalised word
+    on the far side of it (not in a headline, where most words are capitalised);
+    `clean_name` then leaves the nickname out."""
+    starts = {span.start: span for span in spans}
+    joined: list = []
+    for span in spans:
+        if joined and span.start < joined[-1].end:
+            continue  # the nickname or the far side of a name already joined
+        start, end = span.start, span.end
+        before = _nickname_before(doc, start - 1) if start > 0 else None
+        if before is not None and not (joined and before < joined[-1].end) and (
+                any(s.start <= before < s.end for s in spans) or not _in_headline(doc, span)):
+            start = before
+        after = _nickname_after(doc, end)
+        if after is not None and (after in starts or not _in_headline(doc, span)):
+            end = starts[after].end if after in starts else after + 1
+        longer = doc[start:end]
+        joined.append(longer if (start, end) != (span.start, span.end)
+                      and clean_name(longer.text) else span)
+    return joined
 
 
 # Suffixes the model often leaves out of a name: "Jr." and "Sr." ("Donald Trump Jr.",
@@ -299,11 +370,14 @@ def people_in_doc(doc) -> list[str]:
     person_words, other_words = _words_by_label(ents, labels)
     votes = _label_votes(ents, labels)
     written_in_case: set[str] = set()  # names seen outside all-capitals text
+    nicknamed: set[str] = set()  # joined around a nickname: whole names, never trimmed
     mentions = []
     for span in _person_spans(doc, ents, votes, other_words):
         name = clean_name(span.text)
         if not span.text.isupper():
             written_in_case.add(name)
+        if any(token.text in _QUOTES for token in span):
+            nicknamed.add(name)
         mentions.append(name)
     not_names = other_words - person_words
     text = doc.text  # built from the tokens on every access
@@ -312,9 +386,9 @@ def people_in_doc(doc) -> list[str]:
         if mention not in written_in_case and mention not in text:
             continue
         words = mention.split()
-        while len(words) > 1 and words[-1] in not_names:
+        while len(words) > 1 and words[-1] in not_names and mention not in nicknamed:
             words.pop()
-        while len(words) > 1 and words[0] in not_names:
+        while len(words) > 1 and words[0] in not_names and mention not in nicknamed:
             words.pop(0)
         people.append(" ".join(words))
     name_words = {w for m in people if " " in m for w in (m.split()[0], surname(m))}
