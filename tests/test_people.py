@@ -321,3 +321,13 @@ def test_nicknames_in_real_news_text():
             'and changes his shoes.\n\nGuzman, Mexico\'s most notorious drug kingpin, slipped '
             'through a hole under the shower and escaped.')
     assert extract_people(text) == ["Joaquin Guzman"]
+
+
+def test_a_name_written_as_a_newspapers_is_no_person():
+    # eng.testa: the model calls these papers people; "daily" after "his" is no paper
+    words = ("But Le Matin newspaper said the bomb killed seven . Zycie Warszawy daily said "
+             "on Saturday . A report in the news weekly Der Spiegel said so . Zycie Warszawy "
+             "said its publisher agreed . His daily Trump bashing went on .").split()
+    doc = _tagged(words, [(1, 3, "PER"), (10, 12, "PER"), (23, 25, "PER"), (28, 30, "PER"),
+                          (37, 38, "PER")])
+    assert people_in_doc(doc) == ["Trump"]
