@@ -331,3 +331,13 @@ def test_a_name_written_as_a_newspapers_is_no_person():
     doc = _tagged(words, [(1, 3, "PER"), (10, 12, "PER"), (23, 25, "PER"), (28, 30, "PER"),
                           (37, 38, "PER")])
     assert people_in_doc(doc) == ["Trump"]
+
+
+def test_a_pair_of_surnames_and_a_leading_the_are_no_new_people():
+    # the sample's "Lavrov-Wang talks" and AllSides' "The Trump administration", which
+    # the model tags as one name each
+    words = ("Wang Yi met Sergei Lavrov . Ukraine featured in the Lavrov-Wang talks . "
+             "The Trump administration moved on Thursday to suspend aid .").split()
+    doc = _tagged(words, [(0, 2, "PER"), (3, 5, "PER"), (6, 7, "LOC"), (10, 11, "PER"),
+                          (13, 15, "PER")])
+    assert people_in_doc(doc) == ["Wang Yi", "Sergei Lavrov", "Trump"]

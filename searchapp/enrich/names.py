@@ -24,7 +24,7 @@ TITLES = {
     "israeli", "iranian", "indian", "japanese", "korean", "us", "u.s.", "uk",
     "cardinal", "archbishop", "bishop", "emeritus", "rabbi", "imam", "ayatollah", "emir", "sultan",
     "duke", "duchess", "marshal", "colonel", "captain", "commander", "lieutenant",
-    "sergeant", "admiral", "maj", "cpl", "pvt", "cmdr",
+    "sergeant", "admiral", "maj", "cpl", "pvt", "cmdr", "the",
 }
 # Whole "names" that are never people: days, months, nationalities, common page words.
 NEVER_PEOPLE = {

@@ -35,7 +35,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-16"
+RULES_VERSION = "names-17"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -384,9 +384,10 @@ def people_in_doc(doc) -> list[str]:
     Mentions come from `person_spans`. Edge words the article uses only inside places or
     organisations are trimmed ("Sergei Lavrov Beijing"). A surname the model found alone
     is completed from the text when the article writes a given name before it ("Nikolai
-    Patrushev"). A lone word left unresolved that annotated news mostly uses for a place
-    or an organisation is dropped ("accusing Washington of ...", see `place_words`),
-    unless the article writes it after an honorific ("Mr. Bolton").
+    Patrushev"); two surnames of people it names in full, joined by a hyphen ("the
+    Lavrov-Wang talks"), are those two. A lone word left unresolved that annotated news
+    mostly uses for a place or an organisation is dropped ("accusing Washington of ...",
+    see `place_words`), unless the article writes it after an honorific ("Mr. Bolton").
     """
     ents = doc.ents
     honoured = [_titled_person(doc, ent) for ent in ents]
@@ -418,6 +419,10 @@ def people_in_doc(doc) -> list[str]:
     name_words = {w for m in people if " " in m for w in (m.split()[0], surname(m))}
     completed = []
     for mention in people:
+        pair = mention.split("-")
+        if " " not in mention and len(pair) == 2 and all(w in name_words for w in pair):
+            completed.extend(pair)  # "the Lavrov-Wang talks": two people named in full
+            continue
         if " " not in mention and mention not in name_words:
             mention = _full_name_in_text(text, mention, not_names) or mention
         completed.append(mention)
