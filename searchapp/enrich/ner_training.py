@@ -80,12 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", type=Path, required=True,
                         help="word2vec text file from searchapp.enrich.word_vectors")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
-    parser.add_argument("--max-epochs", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-steps", type=int, default=None,
+                        help="fewer training steps, for a quick trial (default: ner.cfg's)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random seed (default: ner.cfg's, that of the shipped model)")
     args = parser.parse_args(argv)
-    extra = {"system.seed": args.seed}
-    if args.max_epochs:
-        extra["training.max_epochs"] = args.max_epochs
+    extra = {} if args.seed is None else {"system.seed": args.seed}
+    if args.max_steps:
+        extra["training.max_steps"] = args.max_steps
     print(f"model written to {train(args.conll_dir, args.output, args.vectors, extra)}")
     return 0
 
