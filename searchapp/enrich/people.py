@@ -125,9 +125,9 @@ def _publication_names(doc, ents) -> set[str]:
             names.add(clean_name(ent.text))
         if ent.start > 0 and doc[ent.start - 1].text in PUBLICATION_WORDS:
             before = doc[ent.start - 2] if ent.start > 1 else None
-            if doc[ent.start - 1].text not in ("daily", "weekly") or before is not None and (
+            if doc[ent.start - 1].text not in ("daily", "weekly") or (before is not None and (
                     before.lower_ in ("the", "news")
-                    or (before.text.istitle() and not before.is_stop)):
+                    or (before.text.istitle() and not before.is_stop))):
                 names.add(clean_name(ent.text))
     names.discard(None)
     return names
