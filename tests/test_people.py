@@ -341,3 +341,12 @@ def test_a_pair_of_surnames_and_a_leading_the_are_no_new_people():
     doc = _tagged(words, [(0, 2, "PER"), (3, 5, "PER"), (6, 7, "LOC"), (10, 11, "PER"),
                           (13, 15, "PER")])
     assert people_in_doc(doc) == ["Wang Yi", "Sergei Lavrov", "Trump"]
+
+
+def test_a_lone_stop_word_is_no_person():
+    # AllSides page text the retrained model tags: "Please re-enter." (9 articles),
+    # "Behind the scenes" (8)
+    words = ("Invalid email address . Please re-enter . Behind the scenes , officials "
+             "told Mr. Bolton so .").split()
+    doc = _tagged(words, [(4, 5, "PER"), (7, 8, "PER"), (14, 15, "PER")])
+    assert people_in_doc(doc) == ["Bolton"]
