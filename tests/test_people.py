@@ -350,3 +350,11 @@ def test_a_lone_stop_word_is_no_person():
              "told Mr. Bolton so .").split()
     doc = _tagged(words, [(4, 5, "PER"), (7, 8, "PER"), (14, 15, "PER")])
     assert people_in_doc(doc) == ["Bolton"]
+
+
+def test_capitol_hill_is_no_person_however_the_model_tags_it():
+    # AllSides: the retrained model calls "Capitol Hill" a person in 71 of 1,500 articles
+    words = ("FBI Director James Comey told Capitol Hill lawmakers on Wednesday . Hearings "
+             "began on Capitol Hill .").split()
+    doc = _tagged(words, [(2, 4, "PER"), (5, 7, "PER"), (14, 16, "PER")])
+    assert people_in_doc(doc) == ["James Comey"]

@@ -34,6 +34,7 @@ NEVER_PEOPLE = {
     "russian", "chinese", "american", "ukrainian", "european", "soviet", "british",
     "kremlin", "white house", "congress", "senate", "twitter", "facebook", "getty images",
     "reuters", "associated press", "ap", "cnn", "fox news", "telegram", "sputnik",
+    "capitol hill", "rose garden", "brexit",
 }
 # Particles written in lower case inside names ("Osama bin Laden", "Bill de Blasio",
 # "Ursula von der Leyen"), or joined to the surname by a hyphen ("Bashar al-Assad").

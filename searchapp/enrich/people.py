@@ -35,7 +35,7 @@ from searchapp.enrich.place_words import place_words
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-18"
+RULES_VERSION = "names-19"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -429,8 +429,9 @@ def people_in_doc(doc) -> list[str]:
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     outvoted = _outvoted_lone_names(ents, labels, votes)
+    never = STOP_WORDS | NEVER_PEOPLE  # also after trimming: "Capitol Hill Republicans"
     return [p for p in resolve_in_article(completed) if p in titled or (
-        p not in places and p not in outvoted and p.casefold() not in STOP_WORDS)]
+        p not in places and p not in outvoted and p.casefold() not in never)]
 
 
 def _outvoted_lone_names(ents, labels: list[str], votes: dict[str, Counter]) -> set[str]:
