@@ -429,9 +429,14 @@ def people_in_doc(doc) -> list[str]:
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     outvoted = _outvoted_lone_names(ents, labels, votes)
-    never = STOP_WORDS | NEVER_PEOPLE  # also after trimming: "Capitol Hill Republicans"
     return [p for p in resolve_in_article(completed) if p in titled or (
-        p not in places and p not in outvoted and p.casefold() not in never)]
+        p not in places and p not in outvoted and p.casefold() not in _NO_PERSON)]
+
+
+# Checked on the final names too: trimming "Capitol Hill Republicans" or completing a lone
+# "Hill" can reach a never-person after `clean_name`; and a lone stop word ("Please
+# re-enter.") is page text.
+_NO_PERSON = frozenset(STOP_WORDS | NEVER_PEOPLE)
 
 
 def _outvoted_lone_names(ents, labels: list[str], votes: dict[str, Counter]) -> set[str]:
