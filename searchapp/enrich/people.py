@@ -387,7 +387,8 @@ def people_in_doc(doc) -> list[str]:
     Patrushev"); two surnames of people it names in full, joined by a hyphen ("the
     Lavrov-Wang talks"), are those two. A lone word left unresolved that annotated news
     mostly uses for a place or an organisation is dropped ("accusing Washington of ...",
-    see `place_words`), unless the article writes it after an honorific ("Mr. Bolton").
+    see `place_words`), unless the article writes it after an honorific ("Mr. Bolton");
+    so are a lone stop word and the names that are never people ("Capitol Hill").
     """
     ents = doc.ents
     honoured = [_titled_person(doc, ent) for ent in ents]
