@@ -106,7 +106,7 @@ def _company_names(doc, ents) -> set[str]:
                 after[0].text == "&" and len(after) > 1 and _is_company_word(after[1]))):
             companies.add(clean_name(ent.text))
     companies.discard(None)
-    return companies | _publication_names(doc, ents)
+    return companies
 
 
 # Words for a publication, written right after its name ("Le Matin newspaper", "Zycie
@@ -208,8 +208,8 @@ def person_spans(doc) -> list:
     model's other labels for it, a lone surname of a person the article names in full
     ("Major" after "John Major"), and the same capitalised word where the model found
     nothing ("SHEARER" in a capitals headline) unless the article also uses it inside a
-    place or an organisation. A name the article writes as a company's is none, and
-    one written after an honorific ("Mr.", "Sen.") is a person's.
+    place or an organisation. A name the article writes as a company's or a newspaper's
+    is none, and one written after an honorific ("Mr.", "Sen.") is a person's.
     """
     ents = doc.ents  # spaCy builds the spans anew on every access
     labels = _labels(ents, [_titled_person(doc, ent) for ent in ents])
@@ -236,8 +236,8 @@ def _words_by_label(ents, labels: list[str]) -> tuple[set[str], set[str]]:
 
 
 def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -> list:
-    people = {n for n, count in votes.items()
-              if count["PER"] >= max(count.values())} - _company_names(doc, ents)
+    people = {n for n, count in votes.items() if count["PER"] >= max(count.values())}
+    people -= _company_names(doc, ents) | _publication_names(doc, ents)
     surnames = {surname(n) for n in people if " " in split_suffix(n)[0]}
     one_word = {n for n in people if " " not in n} | surnames
     spans = []
