@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
-from collections import Counter
 from pathlib import Path
 
-from tqdm import tqdm
-
 from searchapp.config import Settings
-from searchapp.engine import BuildStats, IndexBusy, Indexer, IndexNotBuilt, IndexStore, Searcher
-from searchapp.ingest import IngestReport
+from searchapp.engine import (
+    BuildRefused,
+    BuildStats,
+    IndexBusy,
+    Indexer,
+    IndexStore,
+    IndexUnavailable,
+    Searcher,
+)
+from searchapp.ingest import IngestReport, SourceError
 from searchapp.ingest.layouts import parse_field_map
 
 MAX_SKIPS_LISTED = 20
+DEBUG_VARIABLE = "SEARCHAPP_DEBUG"
 
 
 def _store(args) -> IndexStore:
@@ -25,10 +32,12 @@ def _store(args) -> IndexStore:
 
 def _progress(desc: str):
     """A progress bar with articles/s on a terminal; silent when output is piped."""
+    from tqdm import tqdm
+
     return tqdm(desc=desc, unit=" articles", disable=None, file=sys.stderr, smoothing=0.1)
 
 
-def _size(num_bytes: int) -> str:
+def _size(num_bytes: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if num_bytes < 1024 or unit == "GB":
             return f"{num_bytes:.1f} {unit}" if unit != "B" else f"{num_bytes} B"
@@ -36,20 +45,26 @@ def _size(num_bytes: int) -> str:
     return str(num_bytes)
 
 
-def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
-    rate = stats.indexed / stats.seconds if stats.seconds else 0.0
-    print(f"{action}: {stats.indexed} indexed, {stats.replaced} replaced, "
-          f"{len(report.skipped)} skipped in {stats.seconds:.1f}s ({rate:.0f} articles/s)")
-    print(f"generation: {stats.generation}, index size {_size(stats.size_bytes)}")
+def _report(report: IngestReport) -> None:
+    """What was cleaned and skipped, by kind, with the first skipped records listed."""
     for what, count in sorted(report.cleaned.items()):
         print(f"cleaned: {count} {what}")
-    reasons = Counter(skipped.reason.split(":")[0] for skipped in report.skipped)
-    for reason, count in reasons.most_common():
+    for reason, count in report.skipped_kinds.most_common():
         print(f"skipped: {count} {reason}")
     for skipped in report.skipped[:MAX_SKIPS_LISTED]:
         print(f"skipped {skipped}", file=sys.stderr)
-    if len(report.skipped) > MAX_SKIPS_LISTED:
-        print(f"... and {len(report.skipped) - MAX_SKIPS_LISTED} more skipped", file=sys.stderr)
+    if report.skipped_count > MAX_SKIPS_LISTED:
+        print(f"... and {report.skipped_count - MAX_SKIPS_LISTED} more skipped", file=sys.stderr)
+
+
+def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
+    rate = stats.indexed / stats.seconds if stats.seconds else 0.0
+    print(f"{action}: {stats.indexed} indexed, {stats.replaced} replaced, "
+          f"{report.skipped_count} skipped in {stats.seconds:.1f}s ({rate:.0f} articles/s)")
+    if stats.replayed:
+        print(f"replayed: {stats.replayed} changes committed while the build ran")
+    print(f"generation: {stats.generation}, index size {_size(stats.size_bytes)}")
+    _report(report)
 
 
 def _layout(args):
@@ -59,12 +74,19 @@ def _layout(args):
 def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
 
+    report = IngestReport()
     with _progress("indexing") as bar:
-        stats, report = build_index(
-            _store(args), args.sources, lambda _a: bar.update(), _layout(args), args.workers
-        )
+        try:
+            stats, _ = build_index(
+                _store(args), args.sources, lambda _a: bar.update(), _layout(args),
+                args.workers, allow_shrink=args.allow_shrink, report=report)
+        except BuildRefused:
+            bar.close()
+            print(f"read: {report.read} articles, {report.skipped_count} skipped")
+            _report(report)
+            raise
     _summary("built", stats, report)
-    return 0 if stats.indexed else 1
+    return 0
 
 
 def cmd_add(args) -> int:
@@ -102,29 +124,28 @@ def cmd_stats(args) -> int:
     return 0
 
 
-MAX_REQUEST_LINE = 8190
-
-
 def cmd_serve(args) -> int:
     """Run gunicorn on the app (it reloads by itself when the index is rebuilt)."""
     store = _store(args)
-    if store.current_name() is None:
-        print(f"no index in {store.root}: run `searchapp index build` first", file=sys.stderr)
-        return 1
+    store.current_path()  # refuse to start on a missing or broken index, with the reason
     os.environ["SEARCHAPP_INDEX_DIR"] = str(store.root.resolve())
     argv = [
         sys.executable, "-m", "gunicorn",
+        "--config", "python:searchapp.server.settings",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
-        # gunicorn's largest request line, not its 4,094 default: a long query must reach
-        # the app and get its JSON 422, not gunicorn's HTML 414
-        "--limit-request-line", str(MAX_REQUEST_LINE),
-        "--access-logfile", "-",
         "searchapp.api:create_app(warm=True)",
     ]
     print(f"serving {store.root} on http://{args.host}:{args.port}", flush=True)
     os.execv(sys.executable, argv)
     return 0  # not reached
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("sources", nargs="*", type=Path,
                        help="folders of .txt (+ manifest.json) / .html, "
                             "or .jsonl / .csv / .tsv [.gz] files")
+    build.add_argument("--allow-shrink", action="store_true",
+                       help="switch even if the new index has less than half the articles "
+                            "of the live one")
     add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
     add.add_argument("sources", nargs="+", type=Path)
     for command, func in ((build, cmd_build), (add, cmd_add)):
@@ -152,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="record key (JSON) or column (CSV) holding an article field, "
                  "e.g. --map body=text (repeatable)",
         )
-        command.add_argument("--workers", type=int, default=None,
+        command.add_argument("--workers", type=_positive, default=None,
                              help="processes for people extraction (default: all cores)")
         command.set_defaults(func=func)
     delete = with_index_dir(index_sub.add_parser("delete", help="remove articles by id"))
@@ -164,18 +188,37 @@ def build_parser() -> argparse.ArgumentParser:
     serve = with_index_dir(sub.add_parser("serve", help="serve the API and page with gunicorn"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=_positive, default=2)
     serve.set_defaults(func=cmd_serve)
     return parser
 
 
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc) or type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every failure is one `error:` line on stderr and exit status 1."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (IndexNotBuilt, IndexBusy, ValueError) as exc:
+    except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except (OSError, sqlite3.Error) as exc:
+        print(f"error: cannot read or write the index: {_describe(exc)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted: a rebuild leaves the live index as it was; an add keeps the "
+              "batches it committed", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} "
+              f"(set {DEBUG_VARIABLE}=1 for the traceback)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

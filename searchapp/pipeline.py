@@ -16,6 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from searchapp.article import Article
+from searchapp.children import die_with_parent
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.enrich import normalise_article, people_text
 from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people_many
@@ -85,7 +86,7 @@ def enriched(
         for batch in batches:
             yield from batch.finish(_extract_batch([t for _, _, t in batch.todo]), cache)
         return
-    with get_context("fork").Pool(workers) as pool:
+    with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
         pending: deque = deque()
         for batch in batches:
             texts = [text for _, _, text in batch.todo]
@@ -109,14 +110,21 @@ def build_index(
     layout: Layout | None = None,
     workers: int | None = None,
     people: bool = True,
+    allow_shrink: bool = False,
+    report: IngestReport | None = None,
 ) -> tuple[BuildStats, IngestReport]:
-    """Rebuild the index from `sources` (the bundled sample when none are given)."""
-    report = IngestReport()
+    """Rebuild the index from `sources` (the bundled sample when none are given).
+
+    Raises BuildRefused (the live index unchanged) when nothing was indexed or the build
+    would shrink the live index by more than half without `allow_shrink`; `report`, when
+    given, is filled as the sources are read, so a caller can show it either way.
+    """
+    report = report if report is not None else IngestReport()
+    articles = read_sources(sources or [SAMPLE_DIR], report, layout)  # checks paths first
     cache = _cache(store)
     try:
-        articles = read_sources(sources or [SAMPLE_DIR], report, layout)
         stats = Indexer(store).rebuild(
-            enriched(iter(articles), cache, workers, people), on_article
+            enriched(iter(articles), cache, workers, people), on_article, allow_shrink
         )
     finally:
         cache.close()
@@ -132,9 +140,10 @@ def add_to_index(
 ) -> tuple[BuildStats, IngestReport]:
     """Upsert the articles of `sources` into the live index by id."""
     report = IngestReport()
+    articles = read_sources(sources, report, layout)  # checks paths first
+    store.current_path()  # no index yet: say so before any work
     cache = _cache(store)
     try:
-        articles = read_sources(sources, report, layout)
         stats = Indexer(store).upsert(enriched(iter(articles), cache, workers), on_article)
     finally:
         cache.close()

@@ -1,7 +1,19 @@
 """whoosh schema, indexer and searcher. Never imports Flask."""
 
-from searchapp.engine.indexer import BuildStats, IndexBusy, Indexer
+from searchapp.engine.errors import (
+    BuildRefused,
+    IndexBusy,
+    IndexNotBuilt,
+    IndexUnavailable,
+    InvalidQuery,
+    QueryTimeout,
+    QueryTooExpensive,
+    RebuildRunning,
+)
+from searchapp.engine.indexer import BuildStats, Indexer
 from searchapp.engine.searcher import Searcher
-from searchapp.engine.store import IndexNotBuilt, IndexStore
+from searchapp.engine.store import IndexStore
 
-__all__ = ["BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore", "Searcher"]
+__all__ = ["BuildRefused", "BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore",
+           "IndexUnavailable", "InvalidQuery", "QueryTimeout", "QueryTooExpensive",
+           "RebuildRunning", "Searcher"]

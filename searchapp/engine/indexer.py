@@ -1,17 +1,29 @@
-"""Write articles into the index: full rebuilds into a new generation, and upserts."""
+"""Write articles into the index: full rebuilds into a new generation, and upserts.
+
+Every write to one index root is serialised by the store's write lock. A rebuild also holds
+the rebuild lock from start to end; adds and deletes committed meanwhile are journaled and
+replayed into the new generation before it goes live, so none is lost to the switch. A
+rebuild that indexes nothing, or far fewer articles than the live index holds, is refused
+and the live generation keeps serving.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.multiproc import SubWriterTask
 from whoosh.writing import LockError
 
 from searchapp.article import Article
+from searchapp.children import die_with_parent
 from searchapp.engine import posting_runs
+from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
+from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
 
@@ -21,10 +33,12 @@ WRITER_MEMORY_MB = 256
 # per worker at 37,554 articles); separate files are read with seeks from the page cache.
 SEGMENT_FILES = {"compound": False}
 LOCK_WAIT_SECONDS = 30.0
+UPSERT_BATCH = 500  # articles per commit of an add: enrichment runs outside the lock
+# A rebuild that would leave fewer than this share of the live index's articles is
+# refused unless asked for: a mistyped path or a forgotten --map usually reads a few.
+SHRINK_RATIO = 0.5
 
-
-class IndexBusy(RuntimeError):
-    """Another process holds the index's writer lock."""
+__all__ = ["BuildStats", "Indexer", "IndexBusy"]
 
 
 @dataclass
@@ -34,6 +48,7 @@ class BuildStats:
     indexed: int = 0
     replaced: int = 0
     deleted: int = 0
+    replayed: int = 0
     seconds: float = 0.0
     generation: str = ""
     size_bytes: int = 0
@@ -44,64 +59,155 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+_whoosh_task_run = SubWriterTask.run
+
+
+def _task_run_dying_with_parent(self: SubWriterTask) -> None:
+    die_with_parent()
+    _whoosh_task_run(self)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 class Indexer:
     """The only writer of the index; `rebuild` never touches the live generation."""
 
-    def __init__(self, store: IndexStore, memory_mb: float = WRITER_MEMORY_MB):
+    def __init__(self, store: IndexStore, memory_mb: float = WRITER_MEMORY_MB,
+                 lock_wait: float = LOCK_WAIT_SECONDS):
         self.store = store
         self.memory_mb = memory_mb  # per writer process; beyond it postings spill to runs
+        self.lock_wait = lock_wait
+        self.journal = Journal(store.root)
         posting_runs.install()
+        SubWriterTask.run = _task_run_dying_with_parent
 
+    # -- rebuilds --------------------------------------------------------------------------
     def rebuild(
-        self, articles: Iterable[Article], on_article: Callable[[Article], None] | None = None
+        self,
+        articles: Iterable[Article],
+        on_article: Callable[[Article], None] | None = None,
+        allow_shrink: bool = False,
     ) -> BuildStats:
         """Index `articles` into a new generation and switch to it atomically.
 
-        If anything fails the new generation is discarded and the old one keeps serving.
-        An id seen twice keeps its last record.
+        If anything fails, or the build is refused, the new generation is discarded and
+        the old one keeps serving. An id seen twice keeps its last record.
         """
         started = time.perf_counter()
-        generation = self.store.create_generation()
-        stats = BuildStats(generation=generation.name)
+        self.store.claim_rebuild(self.lock_wait)
         try:
-            ix = whoosh_index.open_dir(str(generation))
-            writer = ix.writer(
-                limitmb=self.memory_mb, procs=2, multisegment=True, **SEGMENT_FILES)
-            seen: set[str] = set()
-            # whoosh cannot delete a document still buffered in the same writer, so
-            # repeated ids are held back and replace the first copy after a commit.
-            repeats: dict[str, Article] = {}
+            with self.store.writing(self.lock_wait):
+                self.journal.clear()
+            self.store.prune()  # leftovers of builds that crashed or were killed
+            generation = self.store.create_generation()
+            stats = BuildStats(generation=generation.name)
             try:
-                for article in articles:
-                    if article.id in seen:
-                        repeats[article.id] = article
-                        stats.replaced += 1
-                    else:
-                        writer.add_document(**article_to_document(article))
-                        seen.add(article.id)
-                        stats.indexed += 1
-                    if on_article:
-                        on_article(article)
+                repeats = self._write_all(generation, articles, on_article, stats)
+                # Wait for adds in progress however long they take: giving up here
+                # would throw the whole build away.
+                with self.store.writing(None):
+                    stats.replayed = self._finish(generation, repeats)
+                    documents = self._doc_count(generation)
+                    self._check_size(documents, allow_shrink)
+                    self.store.mark_complete(generation, documents)
+                    self.store.publish(generation)
+                    self.journal.clear()
             except BaseException:
-                writer.cancel()
+                self.store.discard(generation)
                 raise
-            if repeats:
-                writer.commit()
-                writer = ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
-                for article in repeats.values():
-                    writer.update_document(**article_to_document(article))
-            writer.commit(optimize=True)
-            ix.close()
-        except BaseException:
-            self.store.discard(generation)
-            raise
-        self.store.publish(generation)
+        finally:
+            self.store.end_rebuild()
         stats.seconds = time.perf_counter() - started
         stats.size_bytes = folder_size(generation)
         return stats
 
-    def _writer(self, ix: whoosh_index.Index, wait: float):
-        deadline = time.monotonic() + wait
+    def _write_all(self, generation: Path, articles: Iterable[Article],
+                   on_article: Callable[[Article], None] | None,
+                   stats: BuildStats) -> dict[str, Article]:
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer(limitmb=self.memory_mb, procs=2, multisegment=True, **SEGMENT_FILES)
+        seen: set[str] = set()
+        # whoosh cannot delete a document still buffered in the same writer, so repeated
+        # ids are held back and replace the first copy after the commit.
+        repeats: dict[str, Article] = {}
+        try:
+            for article in articles:
+                if article.id in seen:
+                    repeats[article.id] = article
+                    stats.replaced += 1
+                else:
+                    writer.add_document(**article_to_document(article))
+                    seen.add(article.id)
+                    stats.indexed += 1
+                if on_article:
+                    on_article(article)
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            raise
+        writer.commit(optimize=True)
+        ix.close()
+        return repeats
+
+    def _finish(self, generation: Path, repeats: dict[str, Article]) -> int:
+        """Apply repeated ids, then the changes journaled during the build; their count."""
+        entries = list(self.journal.entries())
+        if not repeats and not entries:
+            return 0
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
+        try:
+            for article in repeats.values():
+                writer.update_document(**article_to_document(article))
+            for op, payload in entries:
+                if op == "upsert":
+                    writer.update_document(**article_to_document(payload))
+                else:
+                    for article_id in payload:
+                        writer.delete_by_term("id", article_id)
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            raise
+        writer.commit()
+        ix.close()
+        return len(entries)
+
+    @staticmethod
+    def _doc_count(generation: Path) -> int:
+        ix = whoosh_index.open_dir(str(generation))
+        try:
+            return ix.doc_count()
+        finally:
+            ix.close()
+
+    def _live_count(self) -> int | None:
+        try:
+            ix = self.store.open_current()
+        except IndexUnavailable:
+            return None
+        try:
+            return ix.doc_count()
+        finally:
+            ix.close()
+
+    def _check_size(self, documents: int, allow_shrink: bool) -> None:
+        if documents == 0:
+            raise BuildRefused("the build indexed no articles; the live index is unchanged")
+        live = self._live_count()
+        if live and documents < live * SHRINK_RATIO and not allow_shrink:
+            raise BuildRefused(
+                f"the build has {documents:,} articles, the live index {live:,}: refusing to "
+                "shrink it by more than half (pass --allow-shrink if that is what you want); "
+                "the live index is unchanged")
+
+    # -- updates of the live generation ----------------------------------------------------
+    def _writer(self, ix: whoosh_index.Index):
+        deadline = time.monotonic() + self.lock_wait
         while True:
             try:
                 return ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
@@ -116,46 +222,63 @@ class Indexer:
         self,
         articles: Iterable[Article],
         on_article: Callable[[Article], None] | None = None,
-        wait: float = LOCK_WAIT_SECONDS,
     ) -> BuildStats:
-        """Add or replace articles by id in the live generation."""
+        """Add or replace articles by id in the live generation, a batch per commit.
+
+        During a rebuild each committed batch is also journaled for the rebuild to replay.
+        """
         started = time.perf_counter()
-        ix = self.store.open_current()
         stats = BuildStats(generation=self.store.current_path().name)
-        writer = self._writer(ix, wait)
-        try:
-            with ix.searcher() as searcher:
-                for article in articles:
-                    exists = searcher.document_number(id=article.id) is not None
-                    writer.update_document(**article_to_document(article))
-                    stats.replaced += exists
-                    stats.indexed += not exists
-                    if on_article:
-                        on_article(article)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        for batch in _batches(articles, UPSERT_BATCH):
+            with self.store.writing(self.lock_wait):
+                ix = self.store.open_current()
+                stats.generation = self.store.current_path().name
+                writer = self._writer(ix)
+                try:
+                    with ix.searcher() as searcher:
+                        for article in batch:
+                            exists = searcher.document_number(id=article.id) is not None
+                            writer.update_document(**article_to_document(article))
+                            stats.replaced += exists
+                            stats.indexed += not exists
+                            if on_article:
+                                on_article(article)
+                except BaseException:
+                    writer.cancel()
+                    ix.close()
+                    raise
+                writer.commit()
+                ix.close()
+                if self.store.rebuild_running():
+                    self.journal.upserted(batch)
         stats.seconds = time.perf_counter() - started
         stats.size_bytes = folder_size(self.store.current_path())
         return stats
 
-    def delete(self, ids: Iterable[str], wait: float = LOCK_WAIT_SECONDS) -> BuildStats:
+    def delete(self, ids: Iterable[str]) -> BuildStats:
         """Remove articles by id from the live generation; unknown ids are listed."""
         started = time.perf_counter()
-        ix = self.store.open_current()
-        stats = BuildStats(generation=self.store.current_path().name)
-        writer = self._writer(ix, wait)
-        try:
-            for article_id in ids:
-                removed = writer.delete_by_term("id", article_id)
-                if removed:
-                    stats.deleted += removed
-                else:
-                    stats.missing.append(article_id)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        ids = list(ids)
+        with self.store.writing(self.lock_wait):
+            ix = self.store.open_current()
+            stats = BuildStats(generation=self.store.current_path().name)
+            writer = self._writer(ix)
+            removed_ids = []
+            try:
+                for article_id in ids:
+                    removed = writer.delete_by_term("id", article_id)
+                    if removed:
+                        stats.deleted += removed
+                        removed_ids.append(article_id)
+                    else:
+                        stats.missing.append(article_id)
+            except BaseException:
+                writer.cancel()
+                ix.close()
+                raise
+            writer.commit()
+            ix.close()
+            if self.store.rebuild_running():
+                self.journal.deleted(removed_ids)
         stats.seconds = time.perf_counter() - started
         return stats

@@ -1,0 +1,38 @@
+"""What the engine refuses to do, as exceptions the CLI and the API turn into messages.
+
+None of these is a bug: each says what the operator or the client can change.
+"""
+
+from __future__ import annotations
+
+
+class IndexUnavailable(LookupError):
+    """There is no generation that can be served (the API answers 503)."""
+
+
+class IndexNotBuilt(IndexUnavailable):
+    """There is no live generation yet: the index has never been built."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's write lock for longer than we wait."""
+
+
+class RebuildRunning(IndexBusy):
+    """Another rebuild of the same index root is in progress."""
+
+
+class BuildRefused(RuntimeError):
+    """A finished build was not switched live (nothing indexed, or a large shrink)."""
+
+
+class InvalidQuery(ValueError):
+    """The query text cannot be answered as written (the API answers 422 naming `q`)."""
+
+
+class QueryTooExpensive(InvalidQuery):
+    """A wildcard, prefix or range matches more indexed words than a request may expand."""
+
+
+class QueryTimeout(RuntimeError):
+    """The request used up its time budget (the API answers 503: narrow it or retry)."""
