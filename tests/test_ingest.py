@@ -11,7 +11,7 @@ import pytest
 
 from searchapp.enrich import enrich_article
 from searchapp.enrich.title import split_headline
-from searchapp.ingest import SAMPLE_DIR, IngestReport, read_sources
+from searchapp.ingest import SAMPLE_DIR, IngestReport, SourceError, read_sources
 from searchapp.ingest.dates import ImplausibleDate, parse_published
 from tests.conftest import FIXTURES
 
@@ -82,11 +82,13 @@ def test_gzip_jsonl_is_read_transparently(tmp_path):
     assert [a.id for a in read_sources([packed], IngestReport())] == plain
 
 
-def test_missing_and_unknown_sources_are_reported(tmp_path):
+def test_missing_and_unknown_sources_stop_before_anything_is_read(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    report = IngestReport()
-    assert list(read_sources([tmp_path / "nope", tmp_path / "notes.pdf"], report)) == []
-    assert [s.reason.split(" ")[0] for s in report.skipped] == ["no", "unknown"]
+    good = FIXTURES / "mixed.jsonl"
+    with pytest.raises(SourceError, match="no such file or folder: .*nope"):
+        read_sources([good, tmp_path / "nope"], IngestReport())
+    with pytest.raises(SourceError, match="notes.pdf: unknown source type"):
+        read_sources([good, tmp_path / "notes.pdf"], IngestReport())
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -36,11 +36,17 @@ def parse_published(value: object) -> date | None:
         month, day, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000 if year < 70 else 1900
-        return _plausible(date(year, month, day))
+        try:
+            return _plausible(date(year, month, day))
+        except ImplausibleDate:
+            raise
+        except ValueError:
+            raise ValueError(f"not a date: {text!r}") from None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"not an ISO date or datetime: {text!r}") from None
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(f"not an ISO date or datetime: {shown!r}") from None
     return _plausible(parsed.date())
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from searchapp.article import Article
 from searchapp.ingest.dates import ImplausibleDate, parse_published
+from searchapp.ingest.files import folder_entry, read_capped
 from searchapp.ingest.report import IngestReport
 
 HTML_SUFFIXES = (".html", ".htm")
+MAX_PAGE_BYTES = 16 * 2**20  # saved news pages are well under this, scripts and all
 
 
 def _without_headline(text: str, title: str) -> str:
@@ -25,12 +27,24 @@ def read_html_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
     import trafilatura  # imported here: it is slow to import and only pages need it
 
     for path in pages:
-        try:
-            page = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            report.skip(str(path), None, f"unreadable: {exc}")
+        problem = folder_entry(folder, path)
+        if problem:
+            report.skip(str(path), None, problem)
             continue
-        extracted = trafilatura.bare_extraction(page, with_metadata=True)
+        try:
+            data, cut = read_capped(path, MAX_PAGE_BYTES)
+        except OSError as exc:
+            report.skip(str(path), None, f"unreadable: {exc.strerror or exc}")
+            continue
+        if cut:
+            report.skip(str(path), None, f"page larger than {MAX_PAGE_BYTES // 2**20} MB")
+            continue
+        page = data.decode("utf-8", errors="replace")
+        try:
+            extracted = trafilatura.bare_extraction(page, with_metadata=True)
+        except Exception as exc:  # a parser failure on one odd page must not end the build
+            report.skip(str(path), None, f"page not readable as HTML ({type(exc).__name__})")
+            continue
         doc = extracted.as_dict() if extracted is not None else {}
         text, title = (doc.get("text") or "").strip(), (doc.get("title") or "").strip()
         if not text:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -11,55 +9,10 @@ from pathlib import Path
 
 from searchapp.article import Article
 from searchapp.enrich.outlets import OutletNames
-from searchapp.ingest.dates import ImplausibleDate, parse_published
+from searchapp.ingest.fields import content_id, metadata, text_value
+from searchapp.ingest.files import Unreadable, text_lines
 from searchapp.ingest.layouts import OWN, Layout, detect_layout
 from searchapp.ingest.report import IngestReport
-
-
-def text_lines(path: Path) -> Iterator[tuple[int, str | None]]:
-    """(line number, line with its ending) pairs, `.gz` decompressed transparently.
-
-    Lines are decoded one by one so that bytes which are not UTF-8 cost only their own line:
-    such a line comes as None for the caller to report. A leading byte-order mark is dropped.
-    """
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield number, None
-                continue
-            yield number, line
-
-
-NOT_UTF8 = "not UTF-8 text (save the file as UTF-8)"
-
-
-def content_id(title: str, body: str) -> str:
-    """A stable id derived from the content, so re-ingesting the same record is idempotent."""
-    digest = hashlib.sha1(f"{title}\n{body}".encode()).hexdigest()
-    return digest[:16]
-
-
-def _string_list(value: object, name: str) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str) and value.lstrip().startswith("["):
-        try:  # a JSON list written into a text field (CSV cells)
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [v.strip() for v in value if v.strip()]
-    raise ValueError(f"'{name}' must be a list of strings")
-
-
-def _text(record: dict, key: str) -> str:
-    value = record.get(key)
-    return "" if value is None else str(value).strip()
 
 
 def record_to_article(
@@ -69,10 +22,7 @@ def record_to_article(
     layout: Layout = OWN,
     outlets: OutletNames | None = None,
 ) -> Article:
-    """Convert one decoded JSON record to an Article; ValueError says what is wrong.
-
-    An implausible date (year 0001 or 2050) is blanked and counted, not fatal.
-    """
+    """Convert one decoded JSON record to an Article; ValueError says what is wrong."""
     if not isinstance(record, dict):
         raise ValueError("record is not a JSON object")
     title = record.get(layout.key("title"))
@@ -81,48 +31,60 @@ def record_to_article(
         raise ValueError(f"missing or empty '{layout.key('body')}'")
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"missing or empty '{layout.key('title')}'")
-    article_id = _text(record, layout.key("id")) or content_id(title, body)
-    try:
-        published = parse_published(record.get(layout.key("published")))
-    except ImplausibleDate:
-        report.note("implausible dates left empty")
-        published = None
-    except ValueError as exc:
-        raise ValueError(f"'{layout.key('published')}': {exc}") from None
-    outlet = _text(record, layout.key("outlet"))
+    article_id = text_value(record.get(layout.key("id")), layout.key("id")) \
+        or content_id(title, body)
+    meta = metadata(record, layout, report)
+    outlet = meta.outlet
     if outlets is not None:
-        outlet = outlets.name(outlet, _text(record, layout.outlet_domain or ""))
+        domain = record.get(layout.outlet_domain or "")
+        outlet = outlets.name(outlet, domain.strip() if isinstance(domain, str) else "")
     return Article(
         id=article_id,
         title=title.strip(),
         body=body,
         outlet=outlet,
-        published=published,
-        authors=_string_list(record.get(layout.key("authors")), layout.key("authors")),
-        people=_string_list(record.get(layout.key("people")), layout.key("people")),
-        url=_text(record, layout.key("url")),
+        published=meta.published,
+        authors=meta.authors,
+        people=meta.people,
+        url=meta.url,
         source=source,
     )
 
 
+def decode_json(line: str) -> object:
+    """json.loads whose every failure is a ValueError (deep nesting raises RecursionError,
+    a 5,000-digit number a plain ValueError)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None
+
+
 def _records(path: Path, report: IngestReport | None = None) -> Iterator[tuple[int, str]]:
     for line_number, line in text_lines(path):
-        if line is None:
+        if isinstance(line, Unreadable):
             if report is not None:
-                report.skip(str(path), line_number, NOT_UTF8)
+                report.skip(str(path), line_number, line.reason)
         elif line.strip():
             yield line_number, line
 
 
-def _first_record(path: Path) -> dict | None:
+def _decoded(path: Path) -> Iterator[object]:
+    """The records of a file for a first pass (layout, outlet names): bad lines are
+    left to the main pass to report."""
     for _, line in _records(path):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
+            yield decode_json(line)
+        except ValueError:
             continue
-        if isinstance(record, dict):
-            return record
-    return None
+
+
+def _first_record(path: Path) -> dict | None:
+    return next((r for r in _decoded(path) if isinstance(r, dict)), None)
 
 
 def outlet_names(records: Iterable[object], layout: Layout) -> OutletNames:
@@ -130,16 +92,10 @@ def outlet_names(records: Iterable[object], layout: Layout) -> OutletNames:
     pairs: Counter = Counter()
     for record in records:
         if isinstance(record, dict):
-            pairs[_text(record, layout.key("outlet")), _text(record, layout.outlet_domain)] += 1
+            label, domain = record.get(layout.key("outlet")), record.get(layout.outlet_domain)
+            if isinstance(label, str) and isinstance(domain, str):
+                pairs[label.strip(), domain.strip()] += 1
     return OutletNames(pairs)
-
-
-def _decoded(path: Path) -> Iterator[object]:
-    for _, line in _records(path):
-        try:
-            yield json.loads(line)
-        except json.JSONDecodeError:
-            continue
 
 
 def read_jsonl(
@@ -155,9 +111,9 @@ def read_jsonl(
     def numbered() -> Iterator[tuple[int, object]]:
         for line_number, line in _records(path, report):
             try:
-                yield line_number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                report.skip(str(path), line_number, f"invalid JSON: {exc.msg}")
+                yield line_number, decode_json(line)
+            except ValueError as exc:
+                report.skip(str(path), line_number, str(exc))
 
     yield from articles_from_records(path, numbered(), report, layout, outlets)
 
