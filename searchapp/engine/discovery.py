@@ -9,12 +9,18 @@ from bisect import bisect_left
 from weakref import WeakKeyDictionary
 
 import numpy as np
+from whoosh import query as wq
 
+from searchapp.engine.budget import Budget
 from searchapp.engine.facets import ValueColumn
 from searchapp.engine.types import FacetBucket
 
 SIMILAR_KEY_TERMS = 20
+SIMILAR_TEXT_CHARS = 50_000  # key terms come from the article's opening, however long it is
 SUGGEST_BELOW_HITS = 3
+MAX_SUGGEST_WORD_CHARS = 24  # an edit-distance automaton grows with the word
+MAX_SUGGESTED_WORDS = 5  # unknown words looked up per query
+SUGGEST_TIME_SHARE = 0.5  # suggestions are extras: they stop when half the budget is gone
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
@@ -64,31 +70,43 @@ def values_with_prefix(
     return [FacetBucket(column.values[i], int(counts[i])) for i in order[:size]]
 
 
-def similar_docnums(searcher, docnum: int, text: str, limit: int) -> list[tuple[int, float]]:
-    """More-like-this over the article's key terms (Bo1 model), itself excluded."""
-    results = searcher.more_like(docnum, "text", text=text, top=limit,
-                                 numterms=SIMILAR_KEY_TERMS)
-    return [(hit.docnum, hit.score) for hit in results if hit.docnum != docnum][:limit]
+def similar_query(searcher, text: str) -> wq.Query:
+    """More-like-this: the key terms of a text (Bo1 model, as whoosh's `more_like`), each
+    weighted by its importance, as one OR query for the vectorised path."""
+    terms = searcher.key_terms_from_text("text", text[:SIMILAR_TEXT_CHARS],
+                                         numterms=SIMILAR_KEY_TERMS, normalize=False)
+    return wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
 
 
-def suggest_query(searcher, text: str) -> str | None:
+def suggest_query(searcher, text: str, budget: Budget | None = None) -> str | None:
     """The query with each unknown word replaced by the closest known word or name.
 
     Words come from headlines (unstemmed) and people's names; None when nothing changes.
+    Bounded: long words are left alone, at most a few words are looked up, and the
+    lookups stop when the request has used half its time.
     """
     reader = searcher.reader()
     correctors = [searcher.corrector("title"), searcher.corrector("person_words")]
     analyzer = searcher.schema["text"].analyzer
     changed = False
+    looked_up = 0
 
     def frequency(word: str) -> int:
         return sum(reader.doc_frequency("text", t.text) for t in analyzer(word))
 
+    def out_of_time() -> bool:
+        left = budget.remaining() if budget is not None else None
+        return left is not None and left < budget.seconds * SUGGEST_TIME_SHARE
+
     def replace(match: re.Match) -> str:
-        nonlocal changed
+        nonlocal changed, looked_up
         word = match.group(0)
-        if word in _OPERATORS or frequency(word) or not list(analyzer(word)):
+        if (len(word) > MAX_SUGGEST_WORD_CHARS or looked_up >= MAX_SUGGESTED_WORDS
+                or word in _OPERATORS or out_of_time()):
             return word
+        if frequency(word) or not list(analyzer(word)):
+            return word
+        looked_up += 1
         folded = word.casefold()
         options = {o for c in correctors for o in c.suggest(folded, limit=3, maxdist=2,
                                                                  prefix=1)}

@@ -108,6 +108,10 @@ class ValueColumn:
         return ValueColumn.from_pairs(names, pairs // width, pairs % width,
                                       len(self.doc_offsets) - 1, key=self.key, aliases=aliases)
 
+    def present(self) -> np.ndarray:
+        """Documents carrying at least one value (`field:*`)."""
+        return np.diff(self.doc_offsets) > 0
+
     def lookup(self, value: str) -> int | None:
         """The id of `value` or of the value it is another spelling of."""
         if value in self.index:

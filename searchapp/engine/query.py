@@ -7,12 +7,15 @@ from collections import Counter
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup, WildcardPlugin
-from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query.qcore import _NullQuery
 
+from searchapp.engine.errors import InvalidQuery
+from searchapp.engine.published import PublishedPlugin
 from searchapp.engine.schema import QUERY_FIELD_ALIASES, TEXT_FIELDS
 
 TITLE_BOOST = 0.5
+MAX_BOOST = 100.0  # `word^1e20` would make every other word's score vanish
+MAX_NESTING = 32  # deeper brackets are searched as plain words (whoosh's parser recurses)
 # Words combine with OR: BM25 already ranks documents that match more words higher,
 # and a long question should not need every word to match. (whoosh's own coordination
 # bonus, OrGroup.factory, zeroes scores when a word is missing from one field.)
@@ -36,7 +39,7 @@ def _parser(schema, with_syntax: bool) -> MultifieldParser:
     if with_syntax:
         parser.add_plugin(StarWildcardPlugin())
         parser.add_plugin(FieldAliasPlugin(QUERY_FIELD_ALIASES))
-        parser.add_plugin(DateParserPlugin(free=False))
+        parser.add_plugin(PublishedPlugin())
     return parser
 
 
@@ -52,18 +55,23 @@ class QueryText:
         """The query for `text`; empty text matches every document.
 
         Syntax the parser cannot read falls back to the same words as plain terms,
-        so a stray quote or bracket never turns into an error.
+        so a stray quote or bracket never turns into an error; a `published:` value that is
+        not a date or a range is an InvalidQuery.
         """
         if not text or not text.strip():
             return wq.Every()
-        try:
-            parsed = self.parser.parse(text)
-        except Exception:  # whoosh raises many types on odd syntax; all mean "not syntax"
-            parsed = None
+        parsed = None
+        if _nesting(text) <= MAX_NESTING:
+            try:
+                parsed = self.parser.parse(text)
+            except InvalidQuery:
+                raise
+            except Exception:  # whoosh raises many types on odd syntax; all mean "not syntax"
+                parsed = None
         if parsed is None or isinstance(parsed, _NullQuery) or _has_errors(parsed):
             words = _SYNTAX.sub(" ", text)
             parsed = self.plain.parse(words) if words.strip() else wq.NullQuery
-        return self._weigh_repeats(_exclusions_apply_to_group(parsed), text)
+        return _capped_boosts(self._weigh_repeats(_exclusions_apply_to_group(parsed), text))
 
     def _weigh_repeats(self, q: wq.Query, text: str) -> wq.Query:
         """A word the query repeats counts that many times (BM25's query term frequency).
@@ -103,6 +111,26 @@ def _exclusions_apply_to_group(q: wq.Query) -> wq.Query:
                 positives[0] if positives else wq.Every())
             drop = wq.Or(negatives) if len(negatives) > 1 else negatives[0]
             return wq.AndNot(keep, drop)
+    return q
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _capped_boosts(q: wq.Query) -> wq.Query:
+    if getattr(q, "boost", 1.0) > MAX_BOOST:
+        q.boost = MAX_BOOST
+    if not q.is_leaf():
+        for child in q.children():
+            _capped_boosts(child)
     return q
 
 

@@ -9,13 +9,16 @@ from datetime import date, timedelta
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
 
+from searchapp.engine.budget import Budget
 from searchapp.engine.discovery import (
     SUGGEST_BELOW_HITS,
-    similar_docnums,
+    similar_query,
     suggest_query,
     values_with_prefix,
 )
+from searchapp.engine.errors import IndexUnavailable, QueryTimeout
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.fastpath import FastPath, top_documents
 from searchapp.engine.query import QueryText
@@ -31,6 +34,8 @@ from searchapp.engine.types import (
     SearchRequest,
     SearchResult,
 )
+
+FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
 
 
 def _positive_leaves(q: wq.Query):
@@ -77,27 +82,40 @@ class _Snapshot:
 
 
 class Searcher:
-    """Thread-safe entry point; each call checks whether a new generation or commit landed."""
+    """Thread-safe entry point; each call checks whether a new generation or commit landed.
 
-    def __init__(self, store: IndexStore):
+    `budget_seconds` bounds each search and similar-articles call (None: unbounded, for
+    benchmarks and the CLI); a call that runs out raises QueryTimeout.
+    """
+
+    def __init__(self, store: IndexStore, budget_seconds: float | None = None):
         self.store = store
+        self.budget_seconds = budget_seconds
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
+
+    def _budget(self) -> Budget:
+        return Budget(self.budget_seconds)
 
     # -- opening and reopening -------------------------------------------------------------
     def _open(self) -> _Snapshot:
         path = self.store.current_path()
         ix = self.store.open_current()
-        model = weighting()
-        searcher = ix.searcher(weighting=model)
-        columns = FacetColumns.from_reader(searcher.reader())
+        try:
+            model = weighting()
+            searcher = ix.searcher(weighting=model)
+            columns = FacetColumns.from_reader(searcher.reader())
+        except Exception as exc:  # damaged segment files: whoosh raises many types
+            ix.close()
+            raise IndexUnavailable(f"the live generation {path.name} cannot be read "
+                                   f"({type(exc).__name__}); rebuild the index") from None
         return _Snapshot(
             generation=path.name,
             index=ix,
             searcher=searcher,
             columns=columns,
             query_text=QueryText(ix.schema),
-            fast=FastPath(searcher, columns.live, model),
+            fast=FastPath(searcher, columns, model),
             highlighter=Highlighter(ix.schema["text"].analyzer),
         )
 
@@ -118,8 +136,11 @@ class Searcher:
         """Open the live generation now, if there is one: a serving worker builds its facet
         columns (seconds on a large index) at start instead of on its first request."""
         with self._lock:
-            if self.store.current_name() is not None:
-                self._current()
+            try:
+                if self.store.current_name() is not None:
+                    self._current()
+            except IndexUnavailable:
+                pass  # requests answer 503 with the reason until the index is fixed
 
     def generation(self) -> str:
         with self._lock:
@@ -131,26 +152,35 @@ class Searcher:
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        """Results, facets and suggestion; InvalidQuery / QueryTooExpensive for a query that
+        cannot be answered as written, QueryTimeout when the budget runs out."""
         started = time.perf_counter()
+        budget = self._budget()
         with self._lock:
             snap = self._current()
-            result = self._search(snap, request)
+            result = self._search(snap, request, budget)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _matching(self, snap: _Snapshot, q: wq.Query) -> tuple[np.ndarray, np.ndarray | None]:
-        """Documents that match the query text alone, and their scores when the
-        vectorised path could compute them (else None: whoosh scores the top hits)."""
+    def _matching(self, snap: _Snapshot, q: wq.Query, budget: Budget
+                  ) -> tuple[np.ndarray, np.ndarray | None, frozenset[str] | None]:
+        """Documents that match the query text alone, their scores when the vectorised
+        path could compute them (else None: whoosh scores the top hits), and the words
+        to highlight (None: take them from the query)."""
         cols = snap.columns
         if isinstance(q, wq.Every) and not q.fieldname:
-            return cols.live.copy(), None
-        evaluated = snap.fast.evaluate(q)
+            return cols.live.copy(), None, frozenset()
+        evaluated = snap.fast.evaluate(q, budget)
         if evaluated is not None:
-            return evaluated
+            return evaluated.mask, evaluated.scores, evaluated.highlight
         mask = np.zeros(cols.doc_count, dtype=bool)
-        ids = np.fromiter(snap.searcher.docs_for_query(q), dtype=np.int64)
-        mask[ids] = True
-        return mask & cols.live, None
+        ids = []
+        for i, docnum in enumerate(snap.searcher.docs_for_query(q)):
+            if i % FALLBACK_CHECK_EVERY == 0:
+                budget.check_time()
+            ids.append(docnum)
+        mask[np.asarray(ids, dtype=np.int64)] = True
+        return mask & cols.live, None, None
 
     def _filter_masks(self, snap: _Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per active filter, keyed by the facet it belongs to."""
@@ -164,20 +194,21 @@ class Searcher:
             masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
         return masks
 
-    def _search(self, snap: _Snapshot, request: SearchRequest) -> SearchResult:
+    def _search(self, snap: _Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
         q = snap.query_text.parse(request.q)
-        matched, scores = self._matching(snap, q)
+        matched, scores, highlight = self._matching(snap, q, budget)
         masks = self._filter_masks(snap, request)
         final = matched.copy()
         for mask in masks.values():
             final &= mask
 
+        budget.check_time()
         facets, interval = self._facets(snap, request, matched, masks)
-        hits = self._hits(snap, request, q, final, scores)
+        hits = self._hits(snap, request, q, final, scores, highlight, budget)
         total = int(final.sum())
         suggestion = None
         if total < SUGGEST_BELOW_HITS and request.q.strip():
-            suggestion = suggest_query(snap.searcher, request.q)
+            suggestion = suggest_query(snap.searcher, request.q, budget)
         return SearchResult(
             total=total,
             page=request.page,
@@ -216,16 +247,17 @@ class Searcher:
             facets["date"] = cols.day.buckets(in_scope, interval)
         return facets, interval
 
-    def _hits(self, snap, request, q, final, scores) -> list[Hit]:
+    def _hits(self, snap, request, q, final, scores, highlight, budget: Budget) -> list[Hit]:
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
-        ranked = request.sort == "relevance" and not isinstance(q, wq.Every)
+        # A query that only filters (`*`, `published:2023`) has nothing to rank by: like
+        # the empty query, its articles come newest first.
+        ranked = request.sort == "relevance" and not isinstance(q, wq.Every) and (
+            scores is None or bool(np.any(scores[final] > 0)))
         if ranked and scores is not None:
             page = top_documents(scores, final, start, end)
         elif ranked:
-            comb = None if final.all() else set(np.flatnonzero(final).tolist())
-            results = snap.searcher.search(q, limit=end, filter=comb)
-            page = [(hit.docnum, hit.score) for hit in results[start:end]]
+            page = self._whoosh_ranked(snap, q, final, start, end, budget)
         else:
             docnums = np.flatnonzero(final)
             days = snap.columns.day.days[docnums].astype(np.int64)
@@ -234,19 +266,43 @@ class Searcher:
             key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
             order = np.lexsort((docnums, key))
             page = [(int(d), None) for d in docnums[order[start:end]]]
-        terms = self._highlight_terms(snap, q) if request.snippets else None
-        return [self._hit(snap, docnum, score, terms) for docnum, score in page]
+        terms = None
+        if request.snippets:
+            terms = highlight if highlight is not None else self._highlight_terms(snap, q)
+        hits = []
+        for docnum, score in page:
+            budget.check_time()
+            hits.append(self._hit(snap, docnum, score, terms))
+        return hits
+
+    @staticmethod
+    def _whoosh_ranked(snap, q, final, start, end, budget: Budget) -> list[tuple[int, float]]:
+        """Top hits scored by whoosh, for a query the vectorised path does not handle."""
+        comb = None if final.all() else set(np.flatnonzero(final).tolist())
+        collector = TopCollector(limit=end, filter=comb)
+        left = budget.remaining()
+        if left is not None:
+            collector = TimeLimitCollector(collector, timelimit=left, use_alarm=False)
+        try:
+            snap.searcher.search_with_collector(q, collector)
+        except TimeLimit:
+            budget.check_time()
+            raise QueryTimeout("the request ran out of time") from None
+        results = collector.results()
+        return [(hit.docnum, hit.score) for hit in results[start:end]]
 
     @staticmethod
     def _highlight_terms(snap, q) -> frozenset[str]:
-        """The query's words as indexed in title/body (stems, wildcard expansions).
+        """The query's plain words and phrase words as indexed in title/body (stems).
 
-        whoosh's own `Query.existing_terms` rebinds its `fieldname` argument inside its
-        loop and so drops body terms after a title term; this walks the leaves itself.
+        Only for queries whoosh answers; wildcards are not expanded here (the vectorised
+        path reports the words it expanded, within the request's budget).
         """
         reader = snap.searcher.reader()
         found = set()
         for leaf in _positive_leaves(q):
+            if not isinstance(leaf, (wq.Term, wq.Phrase)):
+                continue
             for field, text in leaf.expanded_terms(reader, phrases=True):
                 if field in ("title", "text") and (field, text) in reader:
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
@@ -303,7 +359,9 @@ class Searcher:
             return values_with_prefix(column, cols.live, prefix, size)
 
     def similar(self, article_id: str, limit: int) -> list[Hit] | None:
-        """Articles most like the given one; None when the id is unknown."""
+        """Articles most like the given one (more-like-this over its key terms, scored on
+        the vectorised path); None when the id is unknown."""
+        budget = self._budget()
         with self._lock:
             snap = self._current()
             found = self._stored(snap, article_id)
@@ -311,7 +369,10 @@ class Searcher:
                 return None
             docnum, stored = found
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-            nearest = similar_docnums(snap.searcher, docnum, text, limit)
+            evaluated = snap.fast.evaluate(similar_query(snap.searcher, text), budget)
+            mask = evaluated.mask.copy()
+            mask[docnum] = False
+            nearest = top_documents(evaluated.scores, mask & (evaluated.scores > 0), 0, limit)
             return [self._hit(snap, d, score, frozenset()) for d, score in nearest]
 
     # -- single articles -------------------------------------------------------------------

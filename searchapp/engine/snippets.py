@@ -12,11 +12,13 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
 FRAGMENT_CHARS = SNIPPET_CHARS // FRAGMENTS
 MAX_CANDIDATES = 200  # words checked per article, the first ones in the text
+SCAN_CHARS = 100_000  # passages are looked for in the opening of a very long article
 WORD = r"\w+(?:\.?\w+)*"  # the tokenizer's expression (whoosh's RegexTokenizer default)
 _WORD = re.compile(WORD)
 
@@ -58,7 +60,7 @@ class Highlighter:
     def _fragments(self, text: str, terms: frozenset[str]) -> list[_Fragment]:
         """Matched words grouped into passages of at most FRAGMENT_CHARS."""
         fragments: list[_Fragment] = []
-        for start, end in _candidates(text, _prefixes(terms))[:MAX_CANDIDATES]:
+        for start, end in _candidates(text[:SCAN_CHARS], _prefixes(terms))[:MAX_CANDIDATES]:
             term = next((t for t in self._analyze(text[start:end]) if t in terms), None)
             if term is None:
                 continue
@@ -113,14 +115,17 @@ def _candidates(text: str, prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lowercase to two: offsets would drift
         pattern = "|".join(map(re.escape, prefixes))
-        return [m.span() for m in re.finditer(rf"\b(?={pattern})" + WORD, text, re.I)]
+        matches = re.finditer(rf"\b(?={pattern})" + WORD, text, re.I)
+        return [m.span() for m in islice(matches, MAX_CANDIDATES)]
     spans = []
-    for prefix in prefixes:
+    for prefix in prefixes:  # the first MAX_CANDIDATES of each hold the first overall
         at = lowered.find(prefix)
-        while at != -1:
+        found = 0
+        while at != -1 and found < MAX_CANDIDATES:
             before = lowered[at - 1] if at else " "
             word = None if before.isalnum() or before == "_" else _WORD.match(text, at)
             if word:
                 spans.append(word.span())
+                found += 1
             at = lowered.find(prefix, at + 1)
     return sorted(set(spans))
