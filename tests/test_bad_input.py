@@ -39,12 +39,22 @@ def test_bad_parameter_is_a_422_naming_it(client, params, field):
     "q",
     ['"unbalanced quote', "(unbalanced paren", "putin)", ")))", '""', "AND", "NOT", "OR OR",
      "title:", ":", "*", "?", "a:b:c", "putin^^^", "[a TO", "{", "~", "\\", "the",
-     "published:yesterday", "published:notadate", "wang yi " * 120],
+     "wang yi " * 120],
 )
 def test_odd_query_text_is_answered_not_crashed(client, q):
     response = client.get("/api/v1/search", query_string={"q": q})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert isinstance(response.json["total"], int)
+
+
+@pytest.mark.parametrize("q", ["published:yesterday", "published:notadate",
+                               "published:2023-02-30", "published:[2023-03-01 TO 2023-01-01]",
+                               "published:[2023 TO", "putin AND published:20230"])
+def test_unreadable_or_reversed_published_is_a_422_naming_q(client, q):
+    response = client.get("/api/v1/search", query_string={"q": q})
+    assert response.status_code == 422 and response.is_json
+    message = response.json["errors"]["query"]["q"][0]
+    assert message.startswith("published:"), message
 
 
 def test_unbalanced_quote_still_searches_its_words(client):

@@ -53,7 +53,7 @@ def expect(locator):
 
 
 def summary_count(page) -> int:
-    page.wait_for_function("!document.body.hasAttribute('aria-busy')")
+    page.wait_for_selector("body:not([aria-busy])", state="attached")
     return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))
 
 
@@ -87,7 +87,7 @@ def test_search_filter_histogram_history_and_article(page, base_url, tmp_path):
     expect(facet_box(page, "person", person_name)).to_be_checked()
 
     page.locator("#clear-all").click()
-    page.wait_for_function("!location.search.includes('outlet=')")
+    page.wait_for_url(lambda url: "outlet=" not in url)
     assert summary_count(page) == total
 
     bar = page.locator("#histogram button").first
@@ -97,7 +97,7 @@ def test_search_filter_histogram_history_and_article(page, base_url, tmp_path):
     assert summary_count(page) == total
 
     page.go_back()
-    page.wait_for_function("!location.search.includes('date_from')")
+    page.wait_for_url(lambda url: "date_from" not in url)
     assert summary_count(page) == total
     assert page.input_value("#q") == "lavrov"
 

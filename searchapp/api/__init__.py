@@ -7,17 +7,21 @@ import threading
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Flask, jsonify, send_from_directory
+from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from searchapp import __version__
 from searchapp.api import articles, discovery, health, search
 from searchapp.api.engine_access import EXTENSION_KEY
+from searchapp.api.errors import register_error_handlers
+from searchapp.api.security import secure
 from searchapp.config import Settings
-from searchapp.engine import IndexNotBuilt, IndexStore, Searcher
+from searchapp.engine import IndexStore, Searcher
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+TEMPLATES_DIR = WEB_DIR.parent / "templates"  # our swagger_ui.html: no inline script
 DOCS_ASSETS = "/api/v1/docs/assets/"
+MAX_BODY_BYTES = 64 * 1024  # no endpoint takes a body
 
 
 def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -> Flask:
@@ -25,7 +29,9 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
     `warm` opens the index in the background at once (servers) instead of on the first
     request; a thread, so a slow open never holds up a gunicorn worker's boot."""
     settings = Settings.from_env(index_dir)
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__, static_folder=None, template_folder=str(TEMPLATES_DIR))
+    # `/api/v1//search` is a 404 JSON, not werkzeug's HTML redirect to `/api/v1/search`.
+    app.url_map.merge_slashes = False
     app.config.update(
         API_TITLE="searchapp",
         API_VERSION=__version__,
@@ -35,21 +41,20 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
     )
     app.json.sort_keys = False
     app.extensions[EXTENSION_KEY] = Searcher(
-        IndexStore(settings.index_dir, settings.keep_generations)
+        IndexStore(settings.index_dir, settings.keep_generations),
+        budget_seconds=settings.request_budget,
     )
     if warm:
         threading.Thread(target=app.extensions[EXTENSION_KEY].warm, daemon=True).start()
     api = Api(app)
     for module in (search, articles, discovery, health):
         api.register_blueprint(module.blp)
-
-    @app.errorhandler(IndexNotBuilt)
-    def index_not_built(error):
-        body = {"code": 503, "status": "Service Unavailable", "message": str(error)}
-        return jsonify(body), 503
+    register_error_handlers(app)
+    secure(app, settings.cors_origins)
 
     @app.get(DOCS_ASSETS + "<path:filename>")
     def docs_assets(filename: str):

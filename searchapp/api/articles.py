@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from searchapp.api.engine_access import searcher
+from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.schemas import ArticleSchema
 
 blp = Blueprint("articles", __name__, url_prefix="/api/v1", description="Single articles")
@@ -15,6 +15,7 @@ blp = Blueprint("articles", __name__, url_prefix="/api/v1", description="Single 
 class ArticleById(MethodView):
     @blp.response(200, ArticleSchema)
     @blp.alt_response(404, description="No article has this id")
+    @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, article_id: str):
         """Get an article with its full text"""
         article = searcher().article(article_id)

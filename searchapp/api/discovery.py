@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
-from searchapp.api.engine_access import searcher
+from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.schemas import (
     FacetValuesArgsSchema,
     FacetValuesSchema,
@@ -24,6 +24,7 @@ class FacetValues(MethodView):
     @blp.arguments(FacetValuesArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, FacetValuesSchema)
     @blp.alt_response(404, description="Not a facet with values (outlet or person)")
+    @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, field: str, prefix: str, size: int):
         """Facet values matching a prefix, with article counts (for autocomplete)"""
         if field not in FACET_VALUE_FIELDS:
@@ -37,6 +38,7 @@ class Similar(MethodView):
     @blp.arguments(SimilarArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, SimilarSchema)
     @blp.alt_response(404, description="No article has this id")
+    @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, article_id: str, limit: int):
         """Articles most like this one (more-like-this over its key terms)"""
         results = searcher().similar(article_id, limit)

@@ -7,6 +7,8 @@ from flask import current_app
 from searchapp.engine import Searcher
 
 EXTENSION_KEY = "searchapp.searcher"
+UNAVAILABLE = ("No index to serve (never built, or its pointer or files are damaged), or the "
+               "request ran out of its time budget (then Retry-After is set)")
 
 
 def searcher() -> Searcher:

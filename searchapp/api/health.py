@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from searchapp.api.engine_access import searcher
+from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.schemas import HealthSchema
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health")
@@ -14,7 +14,7 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service h
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="No index has been built yet")
+    @blp.alt_response(503, description=UNAVAILABLE)
     def get(self):
         """Report the live index generation and its article count"""
         engine = searcher()

@@ -6,10 +6,19 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from webargs.fields import DelimitedList
 
 from searchapp.engine.types import DATE_INTERVALS, FACET_FIELDS, SORTS
+from searchapp.urls import safe_url
 
 MAX_QUERY_CHARS = 1000
 MAX_RESULT_WINDOW = 10_000
+MAX_FILTER_VALUES = 50
 FACET_VALUE = fields.String(validate=validate.Length(min=1, max=300))
+
+
+class SafeUrl(fields.String):
+    """A link that leaves the API only when it is an absolute http(s) URL, else ''."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return safe_url(value)
 
 
 class SearchArgsSchema(Schema):
@@ -22,11 +31,11 @@ class SearchArgsSchema(Schema):
                   "title:/outlet:/person: prefixes. Empty or missing: every article."},
     )
     outlet = fields.List(
-        FACET_VALUE, load_default=list,
+        FACET_VALUE, load_default=list, validate=validate.Length(max=MAX_FILTER_VALUES),
         metadata={"description": "Outlet filter, repeatable (OR within the field)."},
     )
     person = fields.List(
-        FACET_VALUE, load_default=list,
+        FACET_VALUE, load_default=list, validate=validate.Length(max=MAX_FILTER_VALUES),
         metadata={"description": "Person filter, repeatable (OR within the field)."},
     )
     date_from = fields.Date(
@@ -69,7 +78,7 @@ class HitSchema(Schema):
     published = fields.Date(allow_none=True)
     authors = fields.List(fields.String())
     people = fields.List(fields.String())
-    url = fields.String()
+    url = SafeUrl(metadata={"description": "Link to the original: an http(s) URL or empty."})
     score = fields.Float(allow_none=True, metadata={"description": "BM25F score; null when "
                                                      "sorted by date or for an empty query."})
     snippet = fields.String(metadata={"description": "HTML-escaped text, <mark> around matches."})
@@ -113,7 +122,7 @@ class ArticleSchema(Schema):
     published = fields.Date(allow_none=True)
     authors = fields.List(fields.String())
     people = fields.List(fields.String())
-    url = fields.String()
+    url = SafeUrl(metadata={"description": "Link to the original: an http(s) URL or empty."})
 
 
 class HealthSchema(Schema):

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from searchapp.api.engine_access import searcher
+from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.schemas import SearchArgsSchema, SearchResponseSchema
 from searchapp.engine.types import SearchRequest
 
@@ -17,6 +17,7 @@ blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Full-text
 class Search(MethodView):
     @blp.arguments(SearchArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, SearchResponseSchema)
+    @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, **args):
         """Search articles
 

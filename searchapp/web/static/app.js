@@ -17,6 +17,8 @@ function el(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
+    // Through CSSOM: the Content-Security-Policy forbids style attributes.
+    else if (key === "style") Object.assign(node.style, value);
     else if (key === "html") node.innerHTML = value; // only for API snippets (escaped, <mark>)
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
@@ -25,6 +27,18 @@ function el(tag, attrs = {}, ...children) {
     if (child !== null && child !== undefined) node.append(child);
   }
   return node;
+}
+
+// An article's link, only when it is an absolute http(s) URL (the API filters too): a
+// javascript: link would run in this page's origin.
+function safeLink(url) {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (_) {
+    return null;
+  }
 }
 
 // ---- state <-> URL ------------------------------------------------------------------
@@ -235,7 +249,7 @@ function renderHistogram(buckets, interval, state) {
     const inRange = state.date_from === bucket.start && state.date_to === bucket.end;
     return el("button", {
       type: "button", class: inRange ? "in-range" : "",
-      style: `height:${Math.max(4, Math.round((bucket.count / max) * 100))}%`,
+      style: { height: `${Math.max(4, Math.round((bucket.count / max) * 100))}%` },
       title: `${bucket.value}: ${bucket.count.toLocaleString()} articles`,
       "aria-label": `${bucket.value}: ${bucket.count} articles`,
       "data-start": bucket.start, "data-end": bucket.end,
@@ -266,7 +280,8 @@ async function renderArticle(state) {
       el("h1", {}, article.title),
       el("p", { class: "meta" }, [article.outlet, article.published, article.authors.join(", ")]
         .filter(Boolean).join(" · ")),
-      article.url ? el("p", {}, el("a", { href: article.url, rel: "noopener" }, "Original article")) : null,
+      safeLink(article.url) ? el("p", {}, el("a", { href: safeLink(article.url),
+        rel: "noopener noreferrer" }, "Original article")) : null,
       article.people.length ? personChips(article.people) : null,
       el("div", { class: "body" }, article.body.split(/\n+/).filter((p) => p.trim())
         .map((p) => el("p", {}, p))),

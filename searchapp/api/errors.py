@@ -1,0 +1,34 @@
+"""Every error the app can answer, as JSON in flask-smorest's shape.
+
+`{"code", "status", "message"}` and, for a request that can be fixed, `errors` naming
+the parameter, as the schema validation does: a client reads every error the same way.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from searchapp.engine import IndexUnavailable, InvalidQuery, QueryTimeout
+
+RETRY_AFTER_SECONDS = "1"
+
+
+def _json(code: int, status: str, message: str, **extra):
+    return jsonify({"code": code, "status": status, "message": message, **extra}), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(IndexUnavailable)
+    def index_unavailable(error):
+        return _json(503, "Service Unavailable", str(error))
+
+    @app.errorhandler(InvalidQuery)
+    def invalid_query(error):
+        return _json(422, "Unprocessable Entity", "The query cannot be answered as written.",
+                     errors={"query": {"q": [str(error)]}})
+
+    @app.errorhandler(QueryTimeout)
+    def query_timeout(error):
+        body, code = _json(503, "Service Unavailable", str(error))
+        body.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return body, code
