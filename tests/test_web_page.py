@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
 from searchapp.api import create_app
+from tests.browser import browser_page, needs_chromium, served
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def base_url(sample_index):
-    server = make_server("127.0.0.1", 0, create_app(sample_index), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with served(create_app(sample_index)) as base:
+        yield base
 
 
 @pytest.fixture
 def page(base_url, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    with browser_page(tmp_path / "search-page.png") as page:
         yield page
-        page.screenshot(path=str(tmp_path / "search-page.png"), full_page=True)
-        browser.close()
-        assert not errors, errors
 
 
 def expect(locator):
