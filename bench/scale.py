@@ -11,7 +11,6 @@ Figures are medians of --runs repetitions; compare ratios within one run.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -30,59 +29,21 @@ from pathlib import Path
 
 from bench.other_engines import SqliteFts, TantivyIndex
 from bench.table import print_table
+from bench.workloads import (
+    DEFAULT_CORPUS,
+    ROOT,
+    WORK,
+    corpus_for,
+    index_dir_for,
+    seed_people_cache,
+    timed_build,
+)
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.facets import EPOCH, NO_DAY
 from searchapp.engine.schema import split_list
 from searchapp.engine.types import SearchRequest
-from searchapp.enrich.people_cache import CACHE_NAME
-from searchapp.pipeline import build_index
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "allsides_news" / "articles.jsonl.gz"
-WORK = ROOT / "bench" / ".work"
 QUERIES = 200
-
-
-# ---- workloads --------------------------------------------------------------------------
-def derived_corpus(source: Path, copies: int, out: Path) -> Path:
-    """`copies` re-ided, re-dated copies of the corpus (copy k: id-k, dated k years earlier)."""
-    if out.exists():
-        return out
-    partial = out.with_name(out.name + ".partial")  # a crash never leaves a short corpus
-    with gzip.open(source, "rt", encoding="utf-8") as src, \
-            gzip.open(partial, "wt", encoding="utf-8", compresslevel=1) as dst:
-        lines = src.readlines()
-        for k in range(copies):
-            for line in lines:
-                record = json.loads(line)
-                if k:
-                    record["ID"] = f"{record['ID']}-{k}"
-                    record["date"] = _years_earlier(record["date"], k)
-                dst.write(json.dumps(record) + "\n")
-    partial.replace(out)
-    return out
-
-
-def _years_earlier(text: str, years: int) -> str:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return text
-    if day.year - years < 1:
-        return text  # the corpus's year-0001 dates: impossible either way
-    try:
-        return day.replace(year=day.year - years).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28).isoformat()
-
-
-# ---- builds -----------------------------------------------------------------------------
-def timed_build(index_dir: Path, corpus: Path) -> dict:
-    started = time.perf_counter()
-    stats, _ = build_index(IndexStore(index_dir), [corpus])
-    seconds = time.perf_counter() - started
-    return {"articles": stats.indexed, "seconds": seconds,
-            "rate": stats.indexed / seconds, "size_mb": stats.size_bytes / 1e6}
 
 
 def stored_articles(index_dir: Path):
@@ -263,25 +224,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     build_rows, query_rows, serve_rows = [], [], []
-    cache_source: Path | None = None
     for copies in (int(c) for c in args.sizes.split(",")):
         name = f"x{copies}"
-        corpus = args.corpus if copies == 1 else derived_corpus(
-            args.corpus, copies, work / f"{name}.jsonl.gz")
-        index_dir = work / f"{name}-index"
-        if cache_source and not (index_dir / CACHE_NAME).exists():
-            index_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy(cache_source, index_dir / CACHE_NAME)
-            first_label = "build (people cache warm from x1)"
-        elif (index_dir / CACHE_NAME).exists():
-            first_label = "build (people cache warm from an earlier run)"
-        else:
-            first_label = "first build (cold people cache)"
+        corpus = corpus_for(copies, work, args.corpus)
+        index_dir = index_dir_for(copies, work)
+        first_label = seed_people_cache(index_dir, work)
         print(f"[{name}] building ...", flush=True)
         builds = [(first_label, timed_build(index_dir, corpus))]
         if first_label.startswith("first"):  # a warm first build is already the rebuild case
             builds.append(("rebuild (warm people cache)", timed_build(index_dir, corpus)))
-        cache_source = index_dir / CACHE_NAME
         for label, b in builds:
             build_rows.append([name, label, b["articles"], b["seconds"], b["rate"], b["size_mb"]])
         first = builds[0][1]

@@ -12,8 +12,8 @@ DEFAULT_REQUEST_BUDGET = 1.5
 
 def _seconds(text: str) -> float:
     value = float(text)
-    if not 0.05 <= value <= 600:
-        raise ValueError("SEARCHAPP_REQUEST_BUDGET must be between 0.05 and 600 seconds")
+    if not 0.001 <= value <= 600:
+        raise ValueError("SEARCHAPP_REQUEST_BUDGET must be between 0.001 and 600 seconds")
     return value
 
 

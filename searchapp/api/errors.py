@@ -7,6 +7,7 @@ the parameter, as the schema validation does: a client reads every error the sam
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from werkzeug.exceptions import MethodNotAllowed
 
 from searchapp.engine import IndexUnavailable, InvalidQuery, QueryTimeout
 
@@ -18,6 +19,13 @@ def _json(code: int, status: str, message: str, **extra):
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(MethodNotAllowed)
+    def method_not_allowed(error):
+        # flask-smorest's JSON drops the Allow header a 405 must carry
+        body, code = _json(405, "Method Not Allowed", "Use one of the allowed methods.")
+        body.headers["Allow"] = ", ".join(sorted(error.valid_methods or ["GET"]))
+        return body, code
+
     @app.errorhandler(IndexUnavailable)
     def index_unavailable(error):
         return _json(503, "Service Unavailable", str(error))

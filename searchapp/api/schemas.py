@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from webargs.fields import DelimitedList
 
 from searchapp.engine.types import DATE_INTERVALS, FACET_FIELDS, SORTS
 from searchapp.urls import safe_url
@@ -11,6 +10,8 @@ from searchapp.urls import safe_url
 MAX_QUERY_CHARS = 1000
 MAX_RESULT_WINDOW = 10_000
 MAX_FILTER_VALUES = 50
+_FACET_NAME = "(" + "|".join(FACET_FIELDS) + ")"
+FACETS_PATTERN = f"^({_FACET_NAME}(,{_FACET_NAME})*)?$"
 FACET_VALUE = fields.String(validate=validate.Length(min=1, max=300))
 
 
@@ -47,10 +48,15 @@ class SearchArgsSchema(Schema):
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
-    facets = DelimitedList(
-        fields.String(validate=validate.OneOf(FACET_FIELDS)),
-        load_default=lambda: list(FACET_FIELDS),
-        metadata={"description": "Comma list of facets to count: outlet,person,date."},
+    # A string, not an array: "facets=" (no facets) and "facets=outlet" read the same on
+    # the wire as an empty and a one-item array, and a pattern documents both exactly.
+    facets = fields.String(
+        load_default=",".join(FACET_FIELDS),
+        validate=validate.Regexp(FACETS_PATTERN, error="Use a comma list of outlet, person "
+                                 "and date (empty for none)."),
+        metadata={"description": "Comma list of facets to count: outlet,person,date "
+                                 "(default all; empty for none).",
+                  "pattern": FACETS_PATTERN},
     )
     facet_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
     date_interval = fields.String(

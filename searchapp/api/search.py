@@ -33,7 +33,7 @@ class Search(MethodView):
             sort=args["sort"],
             page=args["page"],
             per_page=args["per_page"],
-            facets=tuple(args["facets"]),
+            facets=tuple(dict.fromkeys(f for f in args["facets"].split(",") if f)),
             facet_size=args["facet_size"],
             date_interval=args["date_interval"],
         )
