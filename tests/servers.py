@@ -60,10 +60,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(command: list[str], index_dir: Path, env: dict | None = None,
-            ready: str = "/api/v1/health") -> Iterator[str]:
-    """Start `command` (a server on the port in $PORT of its argv), yield its base URL once
-    `ready` answers, stop it afterwards."""
+def server_process(command: list[str], index_dir: Path, env: dict | None = None,
+                   ready: str = "/api/v1/health") -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `command` (a server; "{port}" in its argv is replaced by a free port), yield
+    its base URL and process once `ready` answers, stop it afterwards."""
     port = free_port()
     argv = [part.replace("{port}", str(port)) for part in command]
     environment = {**os.environ, "SEARCHAPP_INDEX_DIR": str(index_dir), **(env or {})}
@@ -83,9 +83,22 @@ def serving(command: list[str], index_dir: Path, env: dict | None = None,
                 stop(process)
                 raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
             time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         stop(process)
+
+
+@contextmanager
+def serving(command: list[str], index_dir: Path, env: dict | None = None,
+            ready: str = "/api/v1/health") -> Iterator[str]:
+    """`server_process`, yielding only the base URL."""
+    with server_process(command, index_dir, env, ready) as (base, _):
+        yield base
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in found.split())
 
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:{port}",

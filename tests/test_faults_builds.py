@@ -20,7 +20,7 @@ from searchapp.engine.types import SearchRequest
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
-from tests.servers import ROOT, cli
+from tests.servers import ROOT, children, cli
 
 SAMPLE_COUNT = 5
 
@@ -132,11 +132,6 @@ def _wait_for(predicate, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(p) for p in found.split()]
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -157,11 +152,11 @@ def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
     good = live(live_index)
     build = _start_build(source, live_index)
     try:
-        _wait_for(lambda: len(generation_names(live_index)) > 1 and len(_children(build.pid)) >= 4)
-        children = _children(build.pid)
+        _wait_for(lambda: len(generation_names(live_index)) > 1 and len(children(build.pid)) >= 4)
+        forked = children(build.pid)
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
-        _wait_for(lambda: not any(_alive(pid) for pid in children), seconds=5)
+        _wait_for(lambda: not any(_alive(pid) for pid in forked), seconds=5)
     finally:
         if build.poll() is None:
             build.kill()

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import socket
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from searchapp.engine import Indexer, IndexStore
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
-from tests.servers import GUNICORN, cli, fetch, get_json, serving
+from tests.servers import GUNICORN, children, cli, fetch, get_json, server_process, serving
 
 SCRIPT_URLS = ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)",
                "java\tscript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>"]
@@ -153,6 +154,21 @@ def test_protocol_errors_are_json_under_plain_gunicorn(server):
     assert json.loads(body)["code"] == 400
     status, headers, body = fetch(f"{server}/nothing-here")
     assert status == 404 and json.loads(body)["code"] == 404
+
+
+def test_a_client_that_stalls_neither_holds_nor_kills_a_worker(hostile_index):
+    with server_process(GUNICORN, hostile_index[0]) as (base, master):
+        workers = children(master.pid)
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as stalled:
+            stalled.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: loc")  # and nothing more
+            for _ in range(3):  # the other worker answers meanwhile
+                assert get_json(f"{base}/api/v1/health", timeout=5)[0] == 200
+            started = time.monotonic()
+            assert stalled.recv(1024) == b"", "the server closes the stalled connection"
+            assert time.monotonic() - started < 15
+        assert get_json(f"{base}/api/v1/health")[0] == 200
+        assert children(master.pid) == workers, "no worker was killed and replaced"
 
 
 def test_security_headers_on_the_page_the_api_and_errors(server):

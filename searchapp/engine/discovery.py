@@ -66,8 +66,9 @@ def values_with_prefix(
     else:
         candidates = np.arange(len(column.values))
     candidates = candidates[counts[candidates] > 0]
-    order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), column.values[i]))
-    return [FacetBucket(column.values[i], int(counts[i])) for i in order[:size]]
+    # Most articles first, then by value: ids are in value order (see ValueColumn).
+    order = candidates[np.lexsort((candidates, -counts[candidates]))][:size].tolist()
+    return [FacetBucket(column.values[i], int(counts[i])) for i in order]
 
 
 def similar_query(searcher, text: str) -> wq.Query:
