@@ -370,6 +370,8 @@ class Searcher:
             docnum, stored = found
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
             evaluated = snap.fast.evaluate(similar_query(snap.searcher, text), budget)
+            if evaluated is None:  # key terms are plain terms: not expected
+                return []
             mask = evaluated.mask.copy()
             mask[docnum] = False
             nearest = top_documents(evaluated.scores, mask & (evaluated.scores > 0), 0, limit)
