@@ -140,7 +140,9 @@ def run_workload(copies: int, rows: list, summary: list) -> None:
                     results = [timed(base, path) for _ in range(REPEATS)]
                     worst_ms = max(ms for _, ms in results)
                     slowest = max(slowest, (worst_ms, path))
-                    rows.append([name, label, results[0][0], results[0][1], worst_ms,
+                    statuses = ",".join(str(status) for status, _ in results)
+                    later = statistics.median(ms for _, ms in results[1:])
+                    rows.append([name, label, statuses, results[0][1], later, worst_ms,
                                  f"{worst_ms / p50:.0f}x", "yes" if worst_ms < TARGET_MS
                                  else "NO"])
                 print(f"[{name}] /health while two clients send the slowest ...", flush=True)
@@ -165,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(rows: list, summary: list) -> None:
-    print_table(["workload", "request", "status", "first ms", f"max of {REPEATS} ms",
-                 "vs ordinary p50", f"< {TARGET_MS} ms"], rows,
+    print_table(["workload", "request", f"statuses of {REPEATS}", "first ms",
+                 "median of the rest ms", "max ms", "max vs ordinary p50", f"< {TARGET_MS} ms"],
+                rows,
                 title="Worst requests over HTTP (searchapp serve, 2 workers, warm)")
     print_table(["workload", "ordinary queries", "p50 ms", "p95 ms", "slowest worst ms",
                  "worst /health ms under 2 clients"], summary,

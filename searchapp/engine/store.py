@@ -47,9 +47,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _umasked(mode: int) -> int:
+    """`mode` as the process's umask would leave it (mkstemp and mkdtemp ignore the umask
+    and make files only their owner can read: a server running as another user could not)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
+
+
 def _write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
+        os.fchmod(fd, _umasked(0o644))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -125,6 +134,7 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         path = Path(tempfile.mkdtemp(prefix=f"{GENERATION_PREFIX}{stamp}-", dir=self.root))
+        path.chmod(_umasked(0o755))
         whoosh_index.create_in(str(path), build_schema())
         return path
 
