@@ -22,6 +22,7 @@ from searchapp.ingest import IngestReport, SourceError
 from searchapp.ingest.layouts import parse_field_map
 
 MAX_SKIPS_LISTED = 20
+STDIN = "-"
 DEBUG_VARIABLE = "SEARCHAPP_DEBUG"
 
 
@@ -90,8 +91,16 @@ def cmd_build(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from searchapp.pipeline import add_to_index
+    from searchapp.pipeline import add_stream, add_to_index
 
+    if STDIN in map(str, args.sources):
+        if len(args.sources) > 1:
+            raise ValueError(f"'{STDIN}' (JSON Lines on standard input) cannot be combined "
+                             "with other sources")
+        stats, report = add_stream(_store(args), sys.stdin.fileno(), None, _layout(args),
+                                   args.workers)
+        _summary("added", stats, report)
+        return 0
     with _progress("adding") as bar:
         stats, report = add_to_index(
             _store(args), args.sources, lambda _a: bar.update(), _layout(args), args.workers
@@ -169,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="switch even if the new index has less than half the articles "
                             "of the live one")
     add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
-    add.add_argument("sources", nargs="+", type=Path)
+    add.add_argument("sources", nargs="+", type=Path,
+                     help="as for build, or '-' for JSON Lines on standard input (a feed: "
+                          "each batch is searchable as soon as the pipe pauses)")
     for command, func in ((build, cmd_build), (add, cmd_add)):
         command.add_argument(
             "--map", action="append", metavar="FIELD=KEY",

@@ -19,12 +19,17 @@ from searchapp.article import Article
 from searchapp.children import die_with_parent
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.enrich import normalise_article, people_text
-from searchapp.enrich.people import EXTRACTOR_VERSION, extract_people_many
+from searchapp.enrich.extractor_version import EXTRACTOR_VERSION
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
 from searchapp.enrich.people_context import settle_people
 from searchapp.ingest import SAMPLE_DIR, IngestReport, Layout, read_sources
+from searchapp.ingest.jsonl import StreamedRecords
+from searchapp.ingest.limits import bounded
+from searchapp.ingest.stream import StreamLines
 
 BATCH_SIZE = 64
+STREAM_IDLE_SECONDS = 0.2  # a pipe quiet this long ends a batch: its articles are committed
+STREAM_BATCH = 500
 
 
 def default_workers() -> int:
@@ -32,7 +37,11 @@ def default_workers() -> int:
 
 
 def _extract_batch(texts: list[str]) -> list[list[str]]:
-    return extract_people_many(texts) if texts else []
+    if not texts:
+        return []
+    from searchapp.enrich.people import extract_people_many  # spaCy: only when needed
+
+    return extract_people_many(texts)
 
 
 class _Batch:
@@ -148,3 +157,38 @@ def add_to_index(
     finally:
         cache.close()
     return stats, report
+
+
+def add_stream(
+    store: IndexStore,
+    fd: int,
+    on_article: Callable[[Article], None] | None = None,
+    layout: Layout | None = None,
+    workers: int | None = None,
+    idle: float = STREAM_IDLE_SECONDS,
+) -> tuple[BuildStats, IngestReport]:
+    """Upsert JSON Lines read from a pipe as they arrive: each batch (what came before the
+    pipe went quiet for `idle` seconds) is one commit, so a feed's articles are searchable
+    at once, and whoosh's merge policy keeps the segments few. People are extracted in
+    this process unless `workers` asks for more (a pool per batch costs more than it saves
+    on a feed's few articles)."""
+    report = IngestReport()
+    store.current_path()  # no index yet: say so before reading
+    records = StreamedRecords("<stdin>", report, layout)
+    indexer = Indexer(store)
+    total = BuildStats(generation=store.current_path().name)
+    cache = _cache(store)
+    try:
+        for lines in StreamLines(fd).batches(idle, STREAM_BATCH):
+            articles = [a for a in map(lambda a: bounded(a, report), records.articles(lines))
+                        if a is not None]
+            if not articles:
+                continue
+            stats = indexer.upsert(enriched(iter(articles), cache, workers or 1), on_article)
+            total.indexed += stats.indexed
+            total.replaced += stats.replaced
+            total.seconds += stats.seconds
+            total.generation, total.size_bytes = stats.generation, stats.size_bytes
+    finally:
+        cache.close()
+    return total, report

@@ -1,4 +1,8 @@
-"""Fill and normalise Article fields: title, outlet, authors, people. No whoosh, no Flask."""
+"""Fill and normalise Article fields: title, outlet, authors, people. No whoosh, no Flask.
+
+The people model (spaCy) is imported only when people are extracted: commands that only
+read the index (`--help`, `index stats`, `serve`) start without it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from dataclasses import replace
 from searchapp.article import Article
 from searchapp.enrich.authors import clean_authors
 from searchapp.enrich.outlets import clean_outlet
-from searchapp.enrich.people import extract_people
-from searchapp.enrich.people_context import settle_people
 from searchapp.enrich.title import split_headline
 
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
@@ -49,6 +51,9 @@ def people_text(article: Article) -> str:
 
 def enrich_article(article: Article) -> Article:
     """Return the article normalised and with the people it mentions."""
+    from searchapp.enrich.people import extract_people
+    from searchapp.enrich.people_context import settle_people
+
     article = normalise_article(article)
     if article.people:
         return article

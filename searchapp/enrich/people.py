@@ -7,12 +7,10 @@ and possessives and resolves short mentions to the article's full names.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from spacy.attrs import ORTH
@@ -20,6 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
 from searchapp.enrich.blas_ops import BlasOps, one_blas_thread
+from searchapp.enrich.extractor_version import MODEL_DIR
 from searchapp.enrich.names import (
     GENERATION,
     NEVER_PEOPLE,
@@ -33,9 +32,7 @@ from searchapp.enrich.names import (
 )
 from searchapp.enrich.place_words import place_words
 
-MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 32
-RULES_VERSION = "names-19"
 _ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
@@ -62,18 +59,6 @@ def _nlp():
     infixes = [p for p in nlp.Defaults.infixes if f"(?:{HYPHENS})" not in p]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
-
-
-def _model_version() -> str:
-    try:
-        meta = json.loads((MODEL_DIR / "meta.json").read_text())
-    except FileNotFoundError:
-        return "missing"
-    return f"{meta.get('name')}-{meta.get('version')}-{meta.get('performance', {}).get('ents_f')}"
-
-
-# Changes whenever results would change, so the content-hash cache is not reused wrongly.
-EXTRACTOR_VERSION = f"{_model_version()}+{RULES_VERSION}"
 
 
 def normalise_for_model(text: str) -> str:

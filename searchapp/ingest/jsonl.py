@@ -134,3 +134,37 @@ def articles_from_records(
             continue
         report.read += 1
         yield article
+
+
+class StreamedRecords:
+    """Articles of JSON lines that arrive in batches (a pipe); the layout is the given one or
+    recognised from the first record, and outlet labels are taken as they come (a first
+    pass over the whole input, as for files, is impossible on a pipe)."""
+
+    def __init__(self, source: str, report: IngestReport, layout: Layout | None = None):
+        self.source = source
+        self.report = report
+        self.layout = layout
+
+    def articles(self, lines: Iterable[tuple[int, str | Unreadable]]) -> Iterator[Article]:
+        for number, line in lines:
+            if isinstance(line, Unreadable):
+                self.report.skip(self.source, number, line.reason)
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = decode_json(line)
+            except ValueError as exc:
+                self.report.skip(self.source, number, str(exc))
+                continue
+            if self.layout is None and isinstance(record, dict):
+                self.layout = detect_layout(record)
+            try:
+                article = record_to_article(record, f"{self.source}:{number}", self.report,
+                                            self.layout or OWN)
+            except ValueError as exc:
+                self.report.skip(self.source, number, str(exc))
+                continue
+            self.report.read += 1
+            yield article
