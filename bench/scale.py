@@ -41,6 +41,7 @@ from bench.workloads import (
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.facets import EPOCH, NO_DAY
 from searchapp.engine.schema import split_list
+from searchapp.engine.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 
 QUERIES = 200
@@ -48,8 +49,7 @@ QUERIES = 200
 
 def stored_articles(index_dir: Path):
     """The indexed articles as the other engines get them (same text, outlet, people)."""
-    searcher = Searcher(IndexStore(index_dir))
-    snap = searcher._current()
+    snap = open_snapshot(IndexStore(index_dir), {})
     columns = snap.columns
     for docnum in map(int, columns.live.nonzero()[0]):
         stored = snap.searcher.stored_fields(docnum)
@@ -66,7 +66,7 @@ def query_set(index_dir: Path, seed: int = 7) -> list[dict]:
     queries with an outlet or a date filter."""
     rng = random.Random(seed)
     searcher = Searcher(IndexStore(index_dir))
-    snap = searcher._current()
+    snap = open_snapshot(IndexStore(index_dir), {})
     words: Counter = Counter()
     for docnum in range(0, snap.columns.doc_count, max(1, snap.columns.doc_count // 3000)):
         title = snap.searcher.stored_fields(docnum).get("title", "")
@@ -102,7 +102,7 @@ def naive_whoosh(searcher: Searcher):
     from whoosh import query as wq
     from whoosh import sorting
 
-    snap = searcher._current()
+    snap = open_snapshot(searcher.store, {})
     facets = {"outlet": sorting.FieldFacet("outlet"),
               "person": sorting.FieldFacet("people", allow_overlap=True),
               "date": sorting.FieldFacet("day")}

@@ -96,6 +96,17 @@ def serving(command: list[str], index_dir: Path, env: dict | None = None,
         yield base
 
 
+def eventually(check, seconds: float = 10, every: float = 0.05):
+    """The first true result of `check()` within `seconds` (servers refresh in the
+    background: a change is visible within a fraction of a second, not at once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(every)
+
+
 def children(pid: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return sorted(int(p) for p in found.split())

@@ -7,11 +7,12 @@ import pytest
 
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.budget import Budget
+from searchapp.engine.snapshots import open_snapshot
 
 
 @pytest.fixture(scope="module")
 def snapshot(sample_index):
-    return Searcher(IndexStore(sample_index))._current()
+    return open_snapshot(IndexStore(sample_index), {})
 
 
 @pytest.mark.parametrize("q", [

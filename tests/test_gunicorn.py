@@ -8,7 +8,7 @@ from searchapp.engine import IndexStore
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
-from tests.servers import GUNICORN, SEARCHAPP_SERVE, get_json, serving
+from tests.servers import GUNICORN, SEARCHAPP_SERVE, eventually, get_json, serving
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def test_rebuild_while_serving_shows_the_new_article_without_restart(sample_copy
             "outlet": "Test Wire", "published": "2023-02-23",
         }])
         build_index(IndexStore(sample_copy), [SAMPLE_DIR, extra])
-        # Enough requests that both workers must have answered from the new generation.
+        # Each worker follows the switch in the background, within a second.
+        assert eventually(lambda: all(get_json(query)[1]["total"] == 1 for _ in range(6)))
         seen = [get_json(query)[1]["total"] for _ in range(20)]
         assert seen == [1] * 20
         status, article = get_json(f"{base}/api/v1/articles/breaking-1")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from math import log2
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -71,12 +72,31 @@ def values_with_prefix(
     return [FacetBucket(column.values[i], int(counts[i])) for i in order]
 
 
-def similar_query(searcher, text: str) -> wq.Query:
-    """More-like-this: the key terms of a text (Bo1 model, as whoosh's `more_like`), each
-    weighted by its importance, as one OR query for the vectorised path."""
-    terms = searcher.key_terms_from_text("text", text[:SIMILAR_TEXT_CHARS],
-                                         numterms=SIMILAR_KEY_TERMS, normalize=False)
-    return wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
+def similar_query(fast, text: str) -> wq.Query:
+    """More-like-this: the key terms of a text, each weighted by its importance, as one OR
+    query for the vectorised path. The terms are whoosh's `more_like` ones (Bo1 model,
+    weights divided by the largest), but with collection frequencies of live documents,
+    so that an index after deletes picks the terms a rebuild would."""
+    source = fast.source
+    field = fast.reader.schema["text"]
+    in_text: dict[bytes, float] = {}
+    for btext, _, weight, _ in field.index(text[:SIMILAR_TEXT_CHARS]):
+        in_text[btext] = in_text.get(btext, 0.0) + weight
+    documents = max(source.live_count, 1)
+    scored = []
+    for btext, weight in in_text.items():
+        frequency = source.collection_frequency("text", btext)
+        if frequency <= 0:
+            continue
+        share = frequency / documents
+        scored.append((weight * log2((1 + share) / share) + log2(1 + share),
+                       btext.decode("utf-8")))
+    if not scored:
+        return wq.Or([])
+    top = max(score for score, _ in scored)
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return wq.Or([wq.Term("text", word, boost=score / top)
+                  for score, word in scored[:SIMILAR_KEY_TERMS]])
 
 
 def suggest_query(searcher, text: str, budget: Budget | None = None) -> str | None:

@@ -1,8 +1,10 @@
-"""Facet values of a whole index generation as NumPy arrays, so counting is vectorised.
+"""Facet values of an open index as NumPy arrays, so counting is vectorised.
 
-Built once per index generation from the posting lists of the exact-value fields;
-a query then only turns its matching documents into a boolean mask, and every facet
-count is one `np.bincount` over that mask, never a Python loop over hits.
+Assembled for each snapshot from its segments' value arrays (the writer's, memory-mapped;
+or, for segments written before those existed, read from whoosh once per segment): a query
+then only turns its matching documents into a boolean mask, and every facet count is one
+`np.bincount` over that mask, never a Python loop over hits. Values of deleted documents
+are kept in the arrays and masked by the live documents, so a delete costs nothing here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import numpy as np
 from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
 from searchapp.enrich.names import canonical_names, variant_key
+
+# (values, documents, value ids) of one value field in one segment, documents the segment's
+RawValues = tuple[list[str], np.ndarray, np.ndarray]
 
 EPOCH = date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
@@ -55,58 +60,67 @@ class ValueColumn:
     def from_pairs(cls, values: list[str], docs: np.ndarray, value_ids: np.ndarray,
                    doc_count: int, key: Callable[[str], Hashable] | None = None,
                    aliases: dict | None = None) -> ValueColumn:
-        """A column from unordered (document, value id) pairs."""
-        order = np.lexsort((value_ids, docs))
-        by_value = np.lexsort((docs, value_ids))
+        """A column from (document, value id) pairs; already sorted by document is fastest
+        (stable radix sorts on integers, no lexsort)."""
+        docs = np.asarray(docs, dtype=np.int64)
+        value_ids = np.asarray(value_ids, dtype=np.int64)
+        order = np.argsort(docs, kind="stable")
+        by_doc_docs, by_doc_values = docs[order], value_ids[order]
+        by_value = np.argsort(by_doc_values, kind="stable")  # (value, document) order
         return cls(values=values, index={v: i for i, v in enumerate(values)},
-                   posting_doc=docs[order].astype(np.int32),
-                   posting_value=value_ids[order].astype(np.int32),
-                   doc_offsets=_offsets(docs, doc_count),
-                   value_docs=docs[by_value].astype(np.int32),
-                   value_offsets=_offsets(value_ids, len(values)),
+                   posting_doc=by_doc_docs.astype(np.int32),
+                   posting_value=by_doc_values.astype(np.int32),
+                   doc_offsets=_offsets(by_doc_docs, doc_count),
+                   value_docs=by_doc_docs[by_value].astype(np.int32),
+                   value_offsets=_offsets(by_doc_values, len(values)),
                    aliases=aliases or {}, key=key)
 
     @classmethod
-    def from_reader(cls, reader, fieldname: str,
-                    key: Callable[[str], Hashable] | None = None) -> ValueColumn:
-        values: list[str] = []
-        docs: list[np.ndarray] = []
-        value_ids: list[np.ndarray] = []
-        for term in reader.lexicon(fieldname):
-            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
-            if not len(ids):
-                continue  # every document with this value was deleted
-            docs.append(ids)
-            value_ids.append(np.full(len(ids), len(values), dtype=np.int32))
-            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-        empty = np.zeros(0, dtype=np.int32)
-        return cls.from_pairs(
-            values,
-            np.concatenate(docs) if docs else empty,
-            np.concatenate(value_ids) if value_ids else empty,
-            reader.doc_count_all(),
-            key=key,
-            aliases={key(v): i for i, v in enumerate(values)} if key else {},
-        )
+    def from_segments(cls, parts: list[tuple[RawValues, int]], live: np.ndarray,
+                      key: Callable[[str], Hashable] | None = None) -> ValueColumn:
+        """One column over several segments' values ((raw values, segment base) pairs),
+        keeping only values that some live document carries."""
+        values, docs, value_ids = _union(parts)
+        present = np.bincount(value_ids[live[docs]], minlength=len(values)) > 0
+        if not present.all():
+            renumber = np.cumsum(present) - 1
+            keep = present[value_ids]
+            docs, value_ids = docs[keep], renumber[value_ids[keep]]
+            values = [v for v, p in zip(values, present.tolist(), strict=True) if p]
+        aliases = {key(v): i for i, v in enumerate(values)} if key else {}
+        return cls.from_pairs(values, docs, value_ids, len(live), key=key, aliases=aliases)
 
     def document_counts(self) -> dict[str, int]:
         return dict(zip(self.values, np.bincount(self.posting_value,
                                                   minlength=len(self.values)).tolist(),
                         strict=True))
 
-    def merged(self, canonical: dict[str, str]) -> ValueColumn:
-        """One value per canonical name; a document counts once per canonical value."""
-        names = sorted(set(canonical.get(v, v) for v in self.values))
+    def live_counts(self, live: np.ndarray) -> dict[str, int]:
+        """How many live documents carry each value."""
+        counts = np.bincount(self.posting_value[live[self.posting_doc]],
+                             minlength=len(self.values)).tolist()
+        return dict(zip(self.values, counts, strict=True))
+
+    def merged(self, canonical: dict[str, str],
+               key: Callable[[str], Hashable] | None = None) -> ValueColumn:
+        """One value per canonical name; a document counts once per canonical value.
+        Filters find a value by any raw spelling or by `key` of one."""
+        key = key or self.key
+        targets = [canonical.get(v, v) for v in self.values]
+        names = sorted(set(targets))
         index = {name: i for i, name in enumerate(names)}
-        old_to_new = np.array([index[canonical.get(v, v)] for v in self.values], dtype=np.int64)
-        pairs = np.unique(self.posting_doc.astype(np.int64) * len(names)
-                          + old_to_new[self.posting_value]) if len(names) else np.zeros(0, np.int64)
-        aliases = {v: index[canonical.get(v, v)] for v in self.values}
-        if self.key:
-            aliases.update({self.key(v): index[canonical.get(v, v)] for v in self.values})
+        old_to_new = np.fromiter((index[t] for t in targets), dtype=np.int64,
+                                 count=len(targets))
         width = max(len(names), 1)
+        pairs = (np.unique(self.posting_doc.astype(np.int64) * width
+                           + old_to_new[self.posting_value])
+                 if len(names) else np.zeros(0, np.int64))
+        ids = old_to_new.tolist()
+        aliases = dict(zip(self.values, ids, strict=True))
+        if key:
+            aliases.update(zip(map(key, self.values), ids, strict=True))
         return ValueColumn.from_pairs(names, pairs // width, pairs % width,
-                                      len(self.doc_offsets) - 1, key=self.key, aliases=aliases)
+                                      len(self.doc_offsets) - 1, key=key, aliases=aliases)
 
     def present(self) -> np.ndarray:
         """Documents carrying at least one value (`field:*`)."""
@@ -186,12 +200,14 @@ class DayColumn:
     days: np.ndarray
 
     @classmethod
-    def from_reader(cls, reader, fieldname: str, doc_count: int) -> DayColumn:
+    def from_segments(cls, parts: list[tuple[RawValues, int]], doc_count: int) -> DayColumn:
+        """Each document's day from the segments' ISO day values."""
         days = np.full(doc_count, NO_DAY, dtype=np.int32)
-        for term in reader.lexicon(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
-            days[ids] = day_number(date.fromisoformat(text))
+        for (values, docs, value_ids), base in parts:
+            numbers = np.array([day_number(date.fromisoformat(v)) for v in values],
+                               dtype=np.int32)
+            if len(numbers):
+                days[np.asarray(docs, dtype=np.int64) + base] = numbers[np.asarray(value_ids)]
         return cls(days)
 
     def range_mask(self, start: date | None, end: date | None) -> np.ndarray:
@@ -265,15 +281,32 @@ def _date_bucket(start: date, interval: str, count: int) -> DateBucket:
     return DateBucket(str(start.year), start, date(start.year, 12, 31), count)
 
 
-def _people_column(reader) -> ValueColumn:
-    """People as indexed, merged into one canonical name per person across the corpus."""
-    raw = ValueColumn.from_reader(reader, "people", key=variant_key)
-    return raw.merged(canonical_names(raw.document_counts()))
+def _union(parts: list[tuple[RawValues, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """All segments' values as one sorted list, and every pair in index numbers."""
+    values = sorted(set().union(*(raw[0] for raw, _ in parts)))
+    index = {v: i for i, v in enumerate(values)}
+    docs, value_ids = [], []
+    for (segment_values, segment_docs, segment_ids), base in parts:
+        local = np.fromiter((index[v] for v in segment_values), dtype=np.int64,
+                            count=len(segment_values))
+        docs.append(np.asarray(segment_docs, dtype=np.int64) + base)
+        value_ids.append(local[np.asarray(segment_ids, dtype=np.int64)] if len(local)
+                         else np.zeros(0, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    return (values, np.concatenate(docs) if docs else empty,
+            np.concatenate(value_ids) if value_ids else empty)
+
+
+def people_column(parts: list[tuple[RawValues, int]], live: np.ndarray) -> ValueColumn:
+    """People as indexed, merged into one canonical name per person across the live
+    documents of the whole index (the corpus-wide step, redone for each snapshot)."""
+    raw = ValueColumn.from_segments(parts, live)
+    return raw.merged(canonical_names(raw.live_counts(live)), key=variant_key)
 
 
 @dataclass
 class FacetColumns:
-    """Everything facets and filters need about one index generation."""
+    """Everything facets and filters need about one snapshot of the index."""
 
     doc_count: int
     live: np.ndarray
@@ -282,14 +315,13 @@ class FacetColumns:
     day: DayColumn
 
     @classmethod
-    def from_reader(cls, reader) -> FacetColumns:
-        doc_count = reader.doc_count_all()
-        live = np.zeros(doc_count, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    def from_segments(cls, live: np.ndarray, outlet: list[tuple[RawValues, int]],
+                      people: list[tuple[RawValues, int]], day: list[tuple[RawValues, int]]
+                      ) -> FacetColumns:
         return cls(
-            doc_count=doc_count,
+            doc_count=len(live),
             live=live,
-            outlet=ValueColumn.from_reader(reader, "outlet", key=str.casefold).within(live),
-            person=_people_column(reader).within(live),
-            day=DayColumn.from_reader(reader, "day", doc_count),
+            outlet=ValueColumn.from_segments(outlet, live, key=str.casefold).within(live),
+            person=people_column(people, live).within(live),
+            day=DayColumn.from_segments(day, len(live)),
         )

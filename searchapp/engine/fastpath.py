@@ -19,95 +19,21 @@ chain of sorted (article, position) keys, each word within `slop` positions afte
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 
 from searchapp.engine.budget import Budget, expand, is_match_all
+from searchapp.engine.postings import PostingSource
 from searchapp.engine.published import DayRange
-from searchapp.engine.ranges import offsets, range_indices
-from searchapp.engine.scoring import NewsBM25F
+from searchapp.engine.ranges import range_indices
+from searchapp.engine.scoring import NewsBM25F, robertson_idf
 
-CACHE_POSTINGS = 12_000_000  # postings kept per worker: about 96 MB of ids and frequencies
-BLOCKS_PER_CHECK = 64  # posting blocks read between two looks at the clock
 HIGHLIGHT_EXPANSIONS = 50  # expanded words of one pattern that snippets mark
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _SHIFT = np.int64(1) << 32  # phrase keys: candidate index * 2^32 + position
 TEXT_FIELDS = ("text", "title")
-
-
-@dataclass
-class Postings:
-    ids: np.ndarray      # global document numbers, ascending
-    freqs: np.ndarray    # term frequency in each document
-
-
-@dataclass
-class Positions:
-    starts: np.ndarray   # where each posting's positions begin in `values` (one extra at end)
-    values: np.ndarray   # word positions, posting after posting
-
-
-def _leaf_postings(segment, fieldname: str, btext: bytes, check: Callable[[], None]
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's postings, read a block at a time (deleted documents included)."""
-    fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt)
-    ids: list = []
-    freqs: list = []
-    if hasattr(matcher, "_read_ids"):  # block postings
-        blocks = 0
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            freqs.extend(matcher._weights)
-            matcher._next_block()
-            blocks += 1
-            if blocks % BLOCKS_PER_CHECK == 0:
-                check()
-    else:  # short lists stored inline with the term
-        while matcher.is_active():
-            ids.append(matcher.id())
-            freqs.append(matcher.weight())
-            matcher.next()
-    return np.asarray(ids, dtype=np.int32), np.asarray(freqs, dtype=np.float32)
-
-
-def _leaf_positions(segment, fieldname: str, btext: bytes, check: Callable[[], None]
-                    ) -> list[list[int]]:
-    """One segment's word positions, posting by posting, in the order of `_leaf_postings`."""
-    fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt)
-    values: list = []
-    if hasattr(matcher, "_read_values"):  # block postings
-        blocks = 0
-        while matcher.is_active():
-            matcher._read_values()
-            values.extend(matcher._values)
-            matcher._next_block()
-            blocks += 1
-            if blocks % BLOCKS_PER_CHECK == 0:
-                check()
-    else:
-        while matcher.is_active():
-            values.append(matcher.value())
-            matcher.next()
-    decoded = []
-    for i, value in enumerate(values):
-        if i % (BLOCKS_PER_CHECK * 128) == 0:
-            check()
-        decoded.append(fmt.decode_positions(value))
-    return decoded
-
-
-def _no_check() -> None:
-    return None
 
 
 @dataclass
@@ -120,93 +46,22 @@ class Evaluated:
 
 
 class FastPath:
-    """Per-generation arrays and the evaluator; one instance per open snapshot."""
+    """The evaluator over one snapshot's postings; one instance per open snapshot."""
 
-    def __init__(self, searcher, columns, weighting: NewsBM25F):
+    def __init__(self, searcher, columns, weighting: NewsBM25F, source: PostingSource):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.columns = columns
         self.live = columns.live
         self.doc_count = len(columns.live)
         self.weighting = weighting
-        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._positions: OrderedDict[tuple[str, bytes], Positions] = OrderedDict()
-        self._cached = 0
-        self._lengths: dict[str, np.ndarray] = {}
+        self.source = source
 
-    # -- arrays ------------------------------------------------------------------------------
-    def postings(self, fieldname: str, text, check: Callable[[], None] = _no_check
-                 ) -> Postings:
+    def postings(self, fieldname: str, text, check: Callable[[], None] | None = None):
         field_ = self.reader.schema[fieldname]
         btext = text if isinstance(text, bytes) else field_.to_bytes(text)
-        key = (fieldname, btext)
-        found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
-        parts_ids, parts_freqs = [], []
-        for segment, base in self.reader.leaf_readers():
-            if (fieldname, btext) in segment:
-                ids, freqs = _leaf_postings(segment, fieldname, btext, check)
-                parts_ids.append(ids + base)
-                parts_freqs.append(freqs)
-        postings = Postings(
-            np.concatenate(parts_ids) if parts_ids else np.zeros(0, dtype=np.int32),
-            np.concatenate(parts_freqs) if parts_freqs else np.zeros(0, dtype=np.float32),
-        )
-        self._postings[key] = postings
-        self._cached += len(postings.ids)
-        self._trim_cache()
-        return postings
+        return self.source.postings(fieldname, btext, *(check,) if check else ())
 
-    def positions(self, fieldname: str, btext: bytes, check: Callable[[], None] = _no_check
-                  ) -> Positions:
-        """Word positions of a term, aligned with `postings(fieldname, btext)`."""
-        key = (fieldname, btext)
-        found = self._positions.get(key)
-        if found is not None:
-            self._positions.move_to_end(key)
-            return found
-        lists: list[list[int]] = []
-        for segment, _ in self.reader.leaf_readers():
-            if key in segment:
-                lists.extend(_leaf_positions(segment, fieldname, btext, check))
-        counts = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
-        positions = Positions(
-            offsets(counts),
-            np.fromiter((n for p in lists for n in p), dtype=np.int64, count=int(counts.sum())),
-        )
-        self._positions[key] = positions
-        self._cached += len(positions.values)
-        self._trim_cache()
-        return positions
-
-    def _trim_cache(self) -> None:
-        """Drop the least recently used arrays beyond the budget (the newest always stays)."""
-        while self._cached > CACHE_POSTINGS:
-            if len(self._positions) > (0 if len(self._postings) > 1 else 1):
-                _, dropped = self._positions.popitem(last=False)
-                self._cached -= len(dropped.values)
-            elif len(self._postings) > 1:
-                _, dropped_postings = self._postings.popitem(last=False)
-                self._cached -= len(dropped_postings.ids)
-            else:
-                break
-
-    def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's (quantised) length of `fieldname`, as BM25 sees it."""
-        if fieldname not in self._lengths:
-            parts = []
-            for segment, _ in self.reader.leaf_readers():
-                column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                count = segment.doc_count_all()
-                raw = (np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
-                       if column is not None else np.zeros(count, dtype=np.uint8))
-                parts.append(_BYTE_LENGTHS[raw])
-            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
-        return self._lengths[fieldname]
-
-    # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, q: wq.Query, budget: Budget | None = None) -> Evaluated | None:
         """Mask, scores and highlight words of a query; None when a part of it is of a kind
         this path does not handle (the caller falls back to whoosh)."""
@@ -300,7 +155,7 @@ class _Evaluation:
         words = expand(q, self.fast.reader, self.budget)
         for btext in words:
             self.budget.check_time()
-            mask[self.fast.postings(fieldname, btext, self.budget.check_time).ids] = True
+            mask[self.fast.source.postings(fieldname, btext, self.budget.check_time).ids] = True
         for btext in words[:HIGHLIGHT_EXPANSIONS]:
             self._mark(fieldname, btext, positive)
         scores[mask] = q.boost
@@ -319,15 +174,17 @@ class _Evaluation:
         if (q.fieldname, btext) not in reader:
             return mask, scores
         self._mark(q.fieldname, q.text, positive)
-        postings = self.fast.postings(q.fieldname, btext, self.budget.check_time)
+        source = self.fast.source
+        postings = source.postings(q.fieldname, btext, self.budget.check_time)
         mask[postings.ids] = True
         if field_.scorable:
             w = self.fast.weighting
             b = w._field_B.get(q.fieldname, w.B)
-            searcher = self.fast.searcher
-            idf = searcher.idf(q.fieldname, q.text)
-            average = searcher.avg_field_length(q.fieldname) or 1
-            lengths = self.fast.lengths(q.fieldname)[postings.ids]
+            documents, _ = source.live_frequency(postings)
+            idf = robertson_idf(source.live_count, documents)
+            average = source.average_length(
+                q.fieldname, lambda: self.fast.searcher.avg_field_length(q.fieldname))
+            lengths = source.lengths(q.fieldname)[postings.ids]
             tf = postings.freqs
             scores[postings.ids] = idf * (tf * (w.K1 + 1)) / (
                 tf + w.K1 * ((1 - b) + b * lengths / average)) * q.boost
@@ -369,8 +226,8 @@ class _Evaluation:
         ends = None  # sorted keys of where a partial phrase ends
         for _, btext in words:
             check = self.budget.check_time
-            postings = self.fast.postings(q.fieldname, btext, check)
-            positions = self.fast.positions(q.fieldname, btext, check)
+            postings = self.fast.source.postings(q.fieldname, btext, check)
+            positions = self.fast.source.positions(q.fieldname, btext, check)
             rows = np.searchsorted(postings.ids, docs)
             starts = positions.starts[rows]
             counts = positions.starts[rows + 1] - starts

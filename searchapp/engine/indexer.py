@@ -21,7 +21,8 @@ from whoosh.writing import LockError
 
 from searchapp.article import Article
 from searchapp.children import die_with_parent
-from searchapp.engine import posting_runs
+from searchapp.engine import capture, posting_runs
+from searchapp.engine.capture import FastMpWriter, FastSegmentWriter
 from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
 from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
@@ -83,6 +84,7 @@ class Indexer:
         self.lock_wait = lock_wait
         self.journal = Journal(store.root)
         posting_runs.install()
+        capture.install()
         SubWriterTask.run = _task_run_dying_with_parent
 
     # -- rebuilds --------------------------------------------------------------------------
@@ -129,7 +131,8 @@ class Indexer:
                    on_article: Callable[[Article], None] | None,
                    stats: BuildStats) -> dict[str, Article]:
         ix = whoosh_index.open_dir(str(generation))
-        writer = ix.writer(limitmb=self.memory_mb, procs=2, multisegment=True, **SEGMENT_FILES)
+        writer = FastMpWriter(ix, procs=2, multisegment=True, limitmb=self.memory_mb,
+                              **SEGMENT_FILES)
         seen: set[str] = set()
         # whoosh cannot delete a document still buffered in the same writer, so repeated
         # ids are held back and replace the first copy after the commit.
@@ -150,7 +153,11 @@ class Indexer:
             ix.close()
             raise
         writer.commit(optimize=True)
+        written = ix.doc_count()
         ix.close()
+        if written != stats.indexed:  # a writer subprocess died: whoosh would not say
+            raise RuntimeError(f"the index holds {written} of the {stats.indexed} articles "
+                               "written (a writer process failed); nothing was switched")
         return repeats
 
     def _finish(self, generation: Path, repeats: dict[str, Article]) -> int:
@@ -159,7 +166,7 @@ class Indexer:
         if not repeats and not entries:
             return 0
         ix = whoosh_index.open_dir(str(generation))
-        writer = ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
+        writer = FastSegmentWriter(ix, limitmb=self.memory_mb, **SEGMENT_FILES)
         try:
             for article in repeats.values():
                 writer.update_document(**article_to_document(article))
@@ -210,7 +217,7 @@ class Indexer:
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
-                return ix.writer(limitmb=self.memory_mb, **SEGMENT_FILES)
+                return FastSegmentWriter(ix, limitmb=self.memory_mb, **SEGMENT_FILES)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexBusy(

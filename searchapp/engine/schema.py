@@ -8,6 +8,7 @@ from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from searchapp.article import Article
+from searchapp.engine.capture import CapturedPositions
 from searchapp.engine.english import EnglishAnalyzer
 from searchapp.enrich.names import fold
 
@@ -41,19 +42,25 @@ def name_analyzer():
     return RegexTokenizer(r"\w+(?:['’\-]\w+)*") | LowercaseFilter() | NameVariantFilter()
 
 
+def _captured(field: fields.TEXT) -> fields.TEXT:
+    """A positional field whose positions also go to the segment's arrays (capture.py)."""
+    field.format = CapturedPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> fields.Schema:
     """Exact-value fields (`outlet`, `people`, `day`) feed filters and facets;
     the `*_words` fields serve the `outlet:` and `person:` query prefixes; `body` is
     stored for snippets and searched through `text`."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text_analyzer(), stored=True, spelling=True),
+        title=_captured(fields.TEXT(analyzer=text_analyzer(), stored=True, spelling=True)),
         body=fields.STORED(),
-        text=fields.TEXT(analyzer=text_analyzer()),
+        text=_captured(fields.TEXT(analyzer=text_analyzer())),
         outlet=fields.ID(stored=True),
-        outlet_words=fields.TEXT(analyzer=name_analyzer()),
+        outlet_words=_captured(fields.TEXT(analyzer=name_analyzer())),
         people=fields.KEYWORD(commas=True, stored=True, scorable=True),
-        person_words=fields.TEXT(analyzer=name_analyzer()),
+        person_words=_captured(fields.TEXT(analyzer=name_analyzer())),
         authors=fields.KEYWORD(commas=True, stored=True),
         published=fields.DATETIME(stored=True),
         day=fields.ID(),

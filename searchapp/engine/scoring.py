@@ -15,16 +15,19 @@ B = 0.75
 K1 = 1.2
 
 
+def robertson_idf(documents: int, frequency: int) -> float:
+    """ln(1 + (N - df + 0.5) / (df + 0.5)): always positive, unlike whoosh's default."""
+    return log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
 class NewsBM25F(BM25F):
-    """BM25F whose idf is ln(1 + (N - df + 0.5) / (df + 0.5)), always positive."""
+    """BM25F with the Robertson idf (whoosh's own scoring path, e.g. its fallback)."""
 
     def __init__(self, b: float = B, k1: float = K1, **field_b: float):
         super().__init__(B=b, K1=k1, **field_b)
 
     def idf(self, searcher, fieldname, text):
-        df = searcher.doc_frequency(fieldname, text)
-        n = searcher.doc_count()
-        return log(1 + (n - df + 0.5) / (df + 0.5))
+        return robertson_idf(searcher.doc_count(), searcher.doc_frequency(fieldname, text))
 
 
 def weighting() -> NewsBM25F:

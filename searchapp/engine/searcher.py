@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import numpy as np
@@ -20,11 +21,10 @@ from searchapp.engine.discovery import (
 )
 from searchapp.engine.errors import IndexUnavailable, QueryTimeout
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
-from searchapp.engine.fastpath import FastPath, top_documents
-from searchapp.engine.query import QueryText
+from searchapp.engine.fastpath import top_documents
 from searchapp.engine.schema import split_list
-from searchapp.engine.scoring import weighting
-from searchapp.engine.snippets import Highlighter, lead
+from searchapp.engine.snapshots import Snapshot, Snapshots
+from searchapp.engine.snippets import lead
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
     ArticleRecord,
@@ -64,25 +64,8 @@ def _published(value) -> date | None:
     return value.date() if value is not None else None
 
 
-@dataclass
-class _Snapshot:
-    """One open generation: a whoosh searcher and the facet arrays that belong to it."""
-
-    generation: str
-    index: object
-    searcher: object
-    columns: FacetColumns
-    query_text: QueryText
-    fast: FastPath
-    highlighter: Highlighter
-
-    def close(self) -> None:
-        self.searcher.close()
-        self.index.close()
-
-
 class Searcher:
-    """Thread-safe entry point; each call checks whether a new generation or commit landed.
+    """Thread-safe entry point over the live index, which it follows as it changes.
 
     `budget_seconds` bounds each search and similar-articles call (None: unbounded, for
     benchmarks and the CLI); a call that runs out raises QueryTimeout.
@@ -91,64 +74,36 @@ class Searcher:
     def __init__(self, store: IndexStore, budget_seconds: float | None = None):
         self.store = store
         self.budget_seconds = budget_seconds
-        self._lock = threading.RLock()
-        self._snapshot: _Snapshot | None = None
+        self._lock = threading.RLock()  # one request at a time on a snapshot's caches
+        self._snapshots = Snapshots(store)
 
     def _budget(self) -> Budget:
         return Budget(self.budget_seconds)
 
-    # -- opening and reopening -------------------------------------------------------------
-    def _open(self) -> _Snapshot:
-        path = self.store.current_path()
-        ix = self.store.open_current()
-        try:
-            model = weighting()
-            searcher = ix.searcher(weighting=model)
-            columns = FacetColumns.from_reader(searcher.reader())
-        except Exception as exc:  # damaged segment files: whoosh raises many types
-            ix.close()
-            raise IndexUnavailable(f"the live generation {path.name} cannot be read "
-                                   f"({type(exc).__name__}); rebuild the index") from None
-        return _Snapshot(
-            generation=path.name,
-            index=ix,
-            searcher=searcher,
-            columns=columns,
-            query_text=QueryText(ix.schema),
-            fast=FastPath(searcher, columns, model),
-            highlighter=Highlighter(ix.schema["text"].analyzer),
-        )
-
-    def _current(self) -> _Snapshot:
-        """The snapshot to use now: reopened after a rebuild (new generation) or a commit."""
-        snapshot = self._snapshot
-        if snapshot is not None:
-            same_generation = self.store.current_name() == snapshot.generation
-            if same_generation and snapshot.searcher.up_to_date():
-                return snapshot
-        fresh = self._open()
-        self._snapshot = fresh
-        if snapshot is not None:
-            snapshot.close()
-        return fresh
+    @contextmanager
+    def _snapshot(self) -> Iterator[Snapshot]:
+        with self._lock, self._snapshots.using() as snapshot:
+            yield snapshot
 
     def warm(self) -> None:
-        """Open the live generation now, if there is one: a serving worker builds its facet
-        columns (seconds on a large index) at start instead of on its first request."""
-        with self._lock:
-            try:
-                if self.store.current_name() is not None:
-                    self._current()
-            except IndexUnavailable:
-                pass  # requests answer 503 with the reason until the index is fixed
+        """Open the live generation now and follow it from then on (servers): a worker is
+        ready before its first request, and adds, deletes and rebuilds reach it within a
+        fraction of a second without ever holding up a request."""
+        try:
+            if self.store.current_name() is not None:
+                with self._snapshot():
+                    pass
+        except IndexUnavailable:
+            pass  # requests answer 503 with the reason until the index is fixed
+        self._snapshots.watch()
 
     def generation(self) -> str:
-        with self._lock:
-            return self._current().generation
+        with self._snapshot() as snap:
+            return snap.generation
 
     def doc_count(self) -> int:
-        with self._lock:
-            return int(self._current().columns.live.sum())
+        with self._snapshot() as snap:
+            return int(snap.columns.live.sum())
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
@@ -156,13 +111,12 @@ class Searcher:
         cannot be answered as written, QueryTimeout when the budget runs out."""
         started = time.perf_counter()
         budget = self._budget()
-        with self._lock:
-            snap = self._current()
+        with self._snapshot() as snap:
             result = self._search(snap, request, budget)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _matching(self, snap: _Snapshot, q: wq.Query, budget: Budget
+    def _matching(self, snap: Snapshot, q: wq.Query, budget: Budget
                   ) -> tuple[np.ndarray, np.ndarray | None, frozenset[str] | None]:
         """Documents that match the query text alone, their scores when the vectorised
         path could compute them (else None: whoosh scores the top hits), and the words
@@ -182,7 +136,7 @@ class Searcher:
         mask[np.asarray(ids, dtype=np.int64)] = True
         return mask & cols.live, None, None
 
-    def _filter_masks(self, snap: _Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
+    def _filter_masks(self, snap: Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per active filter, keyed by the facet it belongs to."""
         cols = snap.columns
         masks: dict[str, np.ndarray] = {}
@@ -194,7 +148,7 @@ class Searcher:
             masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
         return masks
 
-    def _search(self, snap: _Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
+    def _search(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
         q = snap.query_text.parse(request.q)
         matched, scores, highlight = self._matching(snap, q, budget)
         masks = self._filter_masks(snap, request)
@@ -327,8 +281,7 @@ class Searcher:
 
     def stats(self) -> IndexStats:
         """Counts per outlet and the date range of the live generation."""
-        with self._lock:
-            snap = self._current()
+        with self._snapshot() as snap:
             cols = snap.columns
             counts = cols.outlet.counts(cols.live)
             days = cols.day.days[cols.live]
@@ -353,8 +306,8 @@ class Searcher:
     # -- discovery ---------------------------------------------------------------------------
     def facet_values(self, field: str, prefix: str, size: int) -> list[FacetBucket]:
         """Values of `outlet` or `person` with a word starting with `prefix`, with counts."""
-        with self._lock:
-            cols = self._current().columns
+        with self._snapshot() as snap:
+            cols = snap.columns
             column = cols.outlet if field == "outlet" else cols.person
             return values_with_prefix(column, cols.live, prefix, size)
 
@@ -362,14 +315,13 @@ class Searcher:
         """Articles most like the given one (more-like-this over its key terms, scored on
         the vectorised path); None when the id is unknown."""
         budget = self._budget()
-        with self._lock:
-            snap = self._current()
+        with self._snapshot() as snap:
             found = self._stored(snap, article_id)
             if found is None:
                 return None
             docnum, stored = found
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-            evaluated = snap.fast.evaluate(similar_query(snap.searcher, text), budget)
+            evaluated = snap.fast.evaluate(similar_query(snap.fast, text), budget)
             if evaluated is None:  # key terms are plain terms: not expected
                 return []
             mask = evaluated.mask.copy()
@@ -385,13 +337,12 @@ class Searcher:
         return None if docnum is None else (docnum, snap.searcher.stored_fields(docnum))
 
     def article(self, article_id: str) -> ArticleRecord | None:
-        with self._lock:
-            snap = self._current()
+        with self._snapshot() as snap:
             found = self._stored(snap, article_id)
-        if found is None:
-            return None
-        stored = found[1]
-        return ArticleRecord(
+            if found is None:
+                return None
+            stored = found[1]
+            return ArticleRecord(
             id=stored["id"],
             title=stored.get("title", ""),
             body=stored.get("body", ""),

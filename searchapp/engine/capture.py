@@ -1,0 +1,145 @@
+"""Capture, while whoosh indexes, what `segment_data` stores for each new segment.
+
+whoosh's Positions format computes each document's word positions and then pickles them;
+`CapturedPositions` (the schema's format for positional fields) hands the same positions to
+the writer before pickling, so the arrays cost no second analysis. `FastSegmentWriter`
+records the value fields too, carries the arrays of segments whoosh merges into its new
+one, and writes them when the segment is finished. It replaces whoosh's SegmentWriter in
+our writers and in the writer subprocesses of a rebuild (`install`).
+
+A segment is given arrays only when every part of it was captured: an index whose schema
+predates the format, or a merge of a segment without arrays, leaves the new segment
+without them, and readers fall back to whoosh for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from whoosh import multiproc
+from whoosh.formats import Positions, tokens
+from whoosh.writing import SegmentWriter
+
+from searchapp.engine.ranges import range_indices
+from searchapp.engine.segment_data import (
+    PositionsCapture,
+    SegmentData,
+    ValuesCapture,
+    remove_unused,
+    segment_folder,
+    write_segment,
+)
+
+VALUE_FIELDS = ("outlet", "people", "day")
+
+
+class CapturedPositions(Positions):
+    """whoosh's Positions format; during indexing it also reports each term's positions."""
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("sink", None)  # the schema is pickled into the index's TOC
+        return state
+
+    def word_values(self, value, analyzer, **kwargs):
+        field_boost = self.field_boost
+        poses = defaultdict(list)
+        weights = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for token in tokens(value, analyzer, kwargs):
+            poses[token.text].append(token.pos)
+            weights[token.text] += token.boost
+        sink = getattr(self, "sink", None)
+        for word, positions in poses.items():
+            if sink is not None:
+                sink(word, positions)
+            yield (word, len(positions), weights[word] * field_boost, self.encode(positions))
+
+
+class FastSegmentWriter(SegmentWriter):
+    """whoosh's SegmentWriter, writing the segment's arrays next to it."""
+
+    def __init__(self, ix, *args, **kwargs):
+        super().__init__(ix, *args, **kwargs)
+        self._folder = Path(self.storage.folder)
+        self._positional = {name: PositionsCapture() for name, field in self.schema.items()
+                            if isinstance(field.format, CapturedPositions)}
+        self._values = {name: ValuesCapture() for name in VALUE_FIELDS if name in self.schema}
+        self._complete = bool(self._positional)
+        self._doc = 0
+        for name, capture in self._positional.items():
+            self.schema[name].format.sink = partial(self._add_positions, capture)
+
+    def _add_positions(self, capture: PositionsCapture, word: str, positions: list[int]) -> None:
+        capture.add(self._doc, word, positions)
+
+    def add_document(self, **fields):
+        self._doc = self.docnum
+        for name, capture in self._values.items():
+            value = fields.get(name)
+            if value:
+                capture.add(self._doc, list(self.schema[name].process_text(value, mode="index")))
+        super().add_document(**fields)
+
+    def add_reader(self, reader):
+        base = self.docnum
+        live = (np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+                if reader.has_deletions() else None)
+        super().add_reader(reader)
+        if self._complete:
+            self._carry(reader, base, live)
+
+    def _carry(self, reader, base: int, live: np.ndarray | None) -> None:
+        """The merged segment's arrays, renumbered as whoosh renumbers its documents."""
+        data = SegmentData.open(segment_folder(self._folder, reader.segment().segid))
+        if (data is None or not set(self._positional) <= data.positional_names
+                or not set(self._values) <= data.value_names):
+            self._complete = False
+            return
+        kept = live if live is not None else np.arange(data.doc_count)
+        docmap = np.full(data.doc_count, -1, dtype=np.int64)
+        docmap[kept] = base + np.arange(len(kept))
+        for name, capture in self._positional.items():
+            arrays = data.field(name)
+            new_docs = docmap[arrays.docs]
+            keep = new_docs >= 0
+            per_term = np.diff(arrays.post_offsets)
+            term_index = np.repeat(np.arange(len(per_term)), per_term)[keep]
+            counts = np.diff(arrays.pos_offsets)[keep]
+            positions = arrays.positions[range_indices(arrays.pos_offsets[:-1][keep], counts)]
+            capture.add_entries(arrays.terms.all_terms(), term_index, new_docs[keep], counts,
+                                positions)
+        for name, capture in self._values.items():
+            values, docs, value_ids = data.values(name)
+            new_docs = docmap[docs]
+            keep = new_docs >= 0
+            capture.add_pairs(values, new_docs[keep], np.asarray(value_ids)[keep])
+
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        if self._complete:
+            write_segment(self._folder, segment.segid, segment.doc_count_all(),
+                          self._positional, self._values)
+        return segment
+
+    def _commit_toc(self, segments):
+        super()._commit_toc(segments)
+        remove_unused(self._folder, {segment.segid for segment in segments})
+
+
+class FastMpWriter(multiproc.MpWriter, FastSegmentWriter):
+    """whoosh's multiprocess writer, its subprocesses writing FastSegmentWriter segments.
+
+    MpWriter builds itself and its subprocess writers through the module's
+    `SegmentWriter` name, which `install` points at FastSegmentWriter; this class is that
+    writer's subclass, as MpWriter's own initialisation then requires.
+    """
+
+
+def install() -> None:
+    """Make the writer subprocesses of whoosh's MpWriter capture too."""
+    multiproc.SegmentWriter = FastSegmentWriter

@@ -1,0 +1,216 @@
+"""Open snapshots of the live index, and how a worker moves to a new one without waiting.
+
+A snapshot is one whoosh searcher with what the fast path and the facets need about its
+segments. Opening one reuses everything of the segments the previous snapshot already had
+(their memory-mapped arrays, their facet values); only new segments are read, and the
+corpus-wide steps (the union of facet values, canonical names) are redone over arrays.
+
+In a server (`watch`), a thread polls the index a few times a second and builds the next
+snapshot beside the current one, which keeps answering requests; the swap is a pointer
+change. A snapshot is closed only when the last request using it has finished. Without the
+watcher (tests, the CLI, benchmarks) a call that finds the index changed reopens at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from searchapp.engine.errors import IndexUnavailable
+from searchapp.engine.facets import FacetColumns, RawValues
+from searchapp.engine.fastpath import FastPath
+from searchapp.engine.postings import Leaf, PostingSource
+from searchapp.engine.query import QueryText
+from searchapp.engine.scoring import weighting
+from searchapp.engine.segment_data import SegmentData, segment_folder
+from searchapp.engine.snippets import Highlighter
+from searchapp.engine.store import IndexStore
+
+VALUE_FIELDS = ("outlet", "people", "day")
+WATCH_SECONDS = 0.1
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Snapshot:
+    """One open index state: a whoosh searcher and the arrays that belong to it."""
+
+    generation: str
+    index: object
+    searcher: object
+    columns: FacetColumns
+    query_text: QueryText
+    fast: FastPath
+    highlighter: Highlighter
+    segments: dict[str, _SegmentParts]
+    users: int = 0
+    retired: bool = False
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+@dataclass
+class _SegmentParts:
+    """What a snapshot keeps of one segment, to be reused by the next one."""
+
+    data: SegmentData | None
+    values: dict[str, RawValues] = field(default_factory=dict)
+
+
+def _whoosh_values(segment, fieldname: str) -> RawValues:
+    """A segment's values of one field from whoosh's lexicon and postings (deleted
+    documents included, as in the writer's arrays): for segments without arrays."""
+    values: list[str] = []
+    docs, value_ids = [], []
+    if fieldname in segment.schema:
+        fmt = segment.schema[fieldname].format
+        for term in segment.lexicon(fieldname):
+            matcher = segment._terms.matcher(fieldname, term, fmt)
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+            if not len(ids):
+                continue
+            docs.append(ids)
+            value_ids.append(np.full(len(ids), len(values), dtype=np.int64))
+            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+    empty = np.zeros(0, dtype=np.int64)
+    return (values, np.concatenate(docs) if docs else empty,
+            np.concatenate(value_ids) if value_ids else empty)
+
+
+def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts]) -> Snapshot:
+    """The live generation opened, reusing `previous` segments' parts where they still are."""
+    path = store.current_path()
+    ix = store.open_current()
+    try:
+        model = weighting()
+        searcher = ix.searcher(weighting=model)
+        reader = searcher.reader()
+        segments: dict[str, _SegmentParts] = {}
+        leaves = []
+        for segment, base in reader.leaf_readers():
+            segid = segment.segment().segid
+            parts = previous.get(segid) or _SegmentParts(
+                SegmentData.open(segment_folder(Path(path), segid)))
+            segments[segid] = parts
+            leaves.append(Leaf(segment, base, parts.data))
+        live = np.zeros(reader.doc_count_all(), dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
+                    for name in VALUE_FIELDS}
+        columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
+                                             by_field["day"])
+    except IndexUnavailable:
+        ix.close()
+        raise
+    except Exception as exc:  # damaged segment files: whoosh raises many types
+        ix.close()
+        raise IndexUnavailable(f"the live generation {path.name} cannot be read "
+                               f"({type(exc).__name__}); rebuild the index") from None
+    return Snapshot(
+        generation=path.name,
+        index=ix,
+        searcher=searcher,
+        columns=columns,
+        query_text=QueryText(ix.schema),
+        fast=FastPath(searcher, columns, model, PostingSource(leaves, live)),
+        highlighter=Highlighter(ix.schema["text"].analyzer),
+        segments=segments,
+    )
+
+
+def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> RawValues:
+    parts = segments[leaf.reader.segment().segid]
+    found = parts.values.get(name)
+    if found is None:
+        found = parts.data.values(name) if parts.data is not None else None
+        if found is None:
+            found = _whoosh_values(leaf.reader, name)
+        parts.values[name] = found
+    return found
+
+
+class Snapshots:
+    """The current snapshot of one index, refreshed when the index changes."""
+
+    def __init__(self, store: IndexStore):
+        self.store = store
+        self._current: Snapshot | None = None
+        self._swap = threading.Lock()  # the current pointer and use counts
+        self._opening = threading.Lock()  # one snapshot opened at a time
+        self._watcher: threading.Thread | None = None
+
+    def _stale(self, snapshot: Snapshot) -> bool:
+        """Whether the index moved on from `snapshot`; IndexUnavailable when it is broken."""
+        path = self.store.current_path()
+        return path.name != snapshot.generation or not snapshot.searcher.up_to_date()
+
+    def _refresh(self) -> Snapshot:
+        with self._opening:
+            current = self._current
+            if current is not None and not self._stale(current):
+                return current
+            fresh = open_snapshot(self.store, current.segments if current else {})
+            self._install(fresh)
+            return fresh
+
+    def _install(self, fresh: Snapshot) -> None:
+        with self._swap:
+            old, self._current = self._current, fresh
+            close_now = old is not None and old.users == 0
+            if old is not None:
+                old.retired = True
+        if close_now:
+            old.close()
+
+    @contextmanager
+    def using(self) -> Iterator[Snapshot]:
+        """The snapshot to answer from, held open until the caller is done with it.
+
+        Raises IndexUnavailable when the live index is missing or damaged. A server's
+        watcher swaps snapshots in the background; without it a changed index is reopened
+        here, before answering.
+        """
+        snapshot = self._current
+        if snapshot is None or (self._stale(snapshot) and self._watcher is None):
+            snapshot = self._refresh()
+        with self._swap:
+            snapshot = self._current or snapshot
+            snapshot.users += 1
+        try:
+            yield snapshot
+        finally:
+            with self._swap:
+                snapshot.users -= 1
+                close_now = snapshot.retired and snapshot.users == 0
+            if close_now:
+                snapshot.close()
+
+    def watch(self, interval: float = WATCH_SECONDS) -> None:
+        """Open the index now and keep following it from a background thread."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(target=self._follow, args=(interval,), daemon=True,
+                                         name="searchapp-snapshots")
+        self._watcher.start()
+
+    def _follow(self, interval: float) -> None:
+        while True:
+            try:
+                current = self._current
+                if current is None or self._stale(current):
+                    self._refresh()
+            except IndexUnavailable:
+                pass  # requests say why (503) until the index is fixed
+            except Exception:  # keep serving the current snapshot; try again next time
+                log.exception("could not open the changed index; still serving the last")
+                time.sleep(1)
+            time.sleep(interval)
