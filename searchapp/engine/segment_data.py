@@ -66,8 +66,7 @@ class PositionsCapture:
     def add_entries(self, terms: list[str], term_index: np.ndarray, docs: np.ndarray,
                     counts: np.ndarray, positions: np.ndarray) -> None:
         """Entries of another segment (merged into this one), already renumbered."""
-        ids = self.term_ids
-        local = np.array([ids.setdefault(t, len(ids)) for t in terms], dtype=np.uint32)
+        local = _registered(self.term_ids, terms, term_index)
         self.entry_term.frombytes(local[term_index].astype(np.uint32).tobytes())
         self.entry_doc.frombytes(docs.astype(np.uint32).tobytes())
         self.entry_count.frombytes(counts.astype(np.uint32).tobytes())
@@ -101,6 +100,15 @@ class PositionsCapture:
         np.save(folder / f"{name}.lengths.npy", lengths.astype(np.uint32))
 
 
+def _registered(ids: dict[str, int], names: list[str], used: np.ndarray) -> np.ndarray:
+    """Local ids for the names that `used` refers to (a merge drops the others, as whoosh
+    drops terms whose every posting was deleted)."""
+    local = np.zeros(len(names), dtype=np.int64)
+    for i in np.unique(used).tolist():
+        local[i] = ids.setdefault(names[i], len(ids))
+    return local
+
+
 class ValuesCapture:
     """The exact values of one field (outlet, people, day) per document."""
 
@@ -116,8 +124,7 @@ class ValuesCapture:
             self.pair_value.append(ids.setdefault(value, len(ids)))
 
     def add_pairs(self, values: list[str], docs: np.ndarray, value_index: np.ndarray) -> None:
-        ids = self.value_ids
-        local = np.array([ids.setdefault(v, len(ids)) for v in values], dtype=np.uint32)
+        local = _registered(self.value_ids, values, value_index)
         self.pair_doc.frombytes(docs.astype(np.uint32).tobytes())
         self.pair_value.frombytes(local[value_index].astype(np.uint32).tobytes())
 
