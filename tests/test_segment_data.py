@@ -78,6 +78,17 @@ def test_a_rebuild_writes_arrays_equal_to_whooshs(sample_index):
     assert assert_arrays_match_whoosh(sample_index) >= 1
 
 
+def test_a_large_rebuild_is_written_in_capped_segments_with_exact_arrays(tmp_path):
+    store = IndexStore(tmp_path)
+    articles = [article(i) for i in range(120)] + [article(5, authors=["Repeated Id"])]
+    stats = Indexer(store, segment_docs=50).rebuild(articles)
+    assert (stats.indexed, stats.replaced) == (120, 1)
+    assert assert_arrays_match_whoosh(tmp_path) >= 3
+    searcher = Searcher(store)
+    assert searcher.doc_count() == 120
+    assert searcher.article("a5").authors == ["Repeated Id"]
+
+
 def test_many_small_adds_and_deletes_stay_exact_and_the_segments_few(tmp_path):
     store = IndexStore(tmp_path)
     indexer = Indexer(store)

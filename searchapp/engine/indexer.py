@@ -35,6 +35,9 @@ WRITER_MEMORY_MB = 256
 SEGMENT_FILES = {"compound": False}
 LOCK_WAIT_SECONDS = 30.0
 UPSERT_BATCH = 500  # articles per commit of an add: enrichment runs outside the lock
+# Articles per writer commit of a rebuild: each writer process builds its segment's arrays
+# in memory (capture.py), so segments are capped (about 1 GB per process at this size).
+REBUILD_SEGMENT_DOCS = 200_000
 # A rebuild that would leave fewer than this share of the live index's articles is
 # refused unless asked for: a mistyped path or a forgotten --map usually reads a few.
 SHRINK_RATIO = 0.5
@@ -78,10 +81,12 @@ class Indexer:
     """The only writer of the index; `rebuild` never touches the live generation."""
 
     def __init__(self, store: IndexStore, memory_mb: float = WRITER_MEMORY_MB,
-                 lock_wait: float = LOCK_WAIT_SECONDS):
+                 lock_wait: float = LOCK_WAIT_SECONDS,
+                 segment_docs: int = REBUILD_SEGMENT_DOCS):
         self.store = store
         self.memory_mb = memory_mb  # per writer process; beyond it postings spill to runs
         self.lock_wait = lock_wait
+        self.segment_docs = segment_docs
         self.journal = Journal(store.root)
         posting_runs.install()
         capture.install()
@@ -131,8 +136,13 @@ class Indexer:
                    on_article: Callable[[Article], None] | None,
                    stats: BuildStats) -> dict[str, Article]:
         ix = whoosh_index.open_dir(str(generation))
-        writer = FastMpWriter(ix, procs=2, multisegment=True, limitmb=self.memory_mb,
-                              **SEGMENT_FILES)
+
+        def new_writer() -> FastMpWriter:
+            return FastMpWriter(ix, procs=2, multisegment=True, limitmb=self.memory_mb,
+                                **SEGMENT_FILES)
+
+        writer = new_writer()
+        in_writer = 0
         seen: set[str] = set()
         # whoosh cannot delete a document still buffered in the same writer, so repeated
         # ids are held back and replace the first copy after the commit.
@@ -146,13 +156,17 @@ class Indexer:
                     writer.add_document(**article_to_document(article))
                     seen.add(article.id)
                     stats.indexed += 1
+                    in_writer += 1
                 if on_article:
                     on_article(article)
+                if in_writer >= self.segment_docs:
+                    writer.commit(merge=False)
+                    writer, in_writer = new_writer(), 0
         except BaseException:
             writer.cancel()
             ix.close()
             raise
-        writer.commit(optimize=True)
+        writer.commit(merge=False)
         written = ix.doc_count()
         ix.close()
         if written != stats.indexed:  # a writer subprocess died: whoosh would not say

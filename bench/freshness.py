@@ -1,0 +1,278 @@
+"""Freshness and readiness at scale: how soon an `index add` is seen by every worker, what it
+costs the other requests meanwhile, how soon a worker answers after it starts, how slow
+the first pass of queries is, and how much memory each worker takes; this code next to the
+code before it (a git worktree of --baseline), measured in the same run.
+
+    pip install ".[bench]" && python -m bench.freshness [--sizes 1,5] [--baseline REV]
+    python -m bench.freshness --sizes 25 --no-baseline     # the 1,000,000-article workload
+
+Each workload is served by `searchapp serve` (2 workers) while two client threads send the
+200-query mix of bench.scale back to back (bounded in count and time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.scale import query_set
+from bench.table import print_table
+from bench.workloads import DEFAULT_CORPUS, ROOT, WORK, corpus_for, index_dir_for, prepared_index
+from searchapp.enrich.people_cache import CACHE_NAME
+from tests.servers import children, fetch, free_port, stop
+
+BASELINE = "aeb44df"  # the code before derived segment data and background refresh
+LOAD_THREADS = 2
+STEADY_SECONDS = 8
+MAX_WAIT_SECONDS = 120
+VISIBLE_IN_A_ROW = 10  # answers in a row, from two clients, that must show the new articles
+
+
+@dataclass
+class Code:
+    """A version of searchapp to run: its source folder (PYTHONPATH) and name."""
+
+    name: str
+    source: Path
+
+    def env(self) -> dict:
+        return {**os.environ, "PYTHONPATH": str(self.source)}
+
+    def cli(self, *args: str, timeout: float = 7200) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "searchapp.cli", *args], cwd=self.source,
+                              env=self.env(), capture_output=True, text=True, timeout=timeout)
+
+
+def baseline_code(revision: str) -> Code:
+    tree = WORK / f"baseline-{revision}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT,
+                       check=True, capture_output=True)
+    return Code(f"before ({revision})", tree)
+
+
+def baseline_index(code: Code, copies: int) -> Path:
+    """The workload indexed by the baseline code (its own folder; built once, warm cache)."""
+    index_dir = WORK / f"{code.source.name}-x{copies}-index"
+    if not (index_dir / "CURRENT").exists():
+        index_dir.mkdir(parents=True, exist_ok=True)
+        cache = index_dir_for(1) / CACHE_NAME
+        if cache.exists() and not (index_dir / CACHE_NAME).exists():
+            shutil.copy(cache, index_dir / CACHE_NAME)
+        print(f"[x{copies}] building with {code.name} (once) ...", flush=True)
+        result = code.cli("index", "build", str(corpus_for(copies)), "--index-dir",
+                          str(index_dir), "--allow-shrink")
+        if result.returncode:
+            raise RuntimeError(result.stderr)
+    return index_dir
+
+
+# ---- load ---------------------------------------------------------------------------------
+@dataclass
+class Load:
+    """Client threads sending `paths` in turn; (start time, latency ms, status) recorded."""
+
+    base: str
+    paths: list[str]
+    samples: list[tuple[float, float, int]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def _run(self, offset: int) -> None:
+        i = offset
+        deadline = time.monotonic() + 3600
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            path = self.paths[i % len(self.paths)]
+            i += LOAD_THREADS
+            started = time.monotonic()
+            status = fetch(self.base + path, timeout=120)[0]
+            self.samples.append((started, (time.monotonic() - started) * 1000, status))
+
+    def start(self) -> Load:
+        for offset in range(LOAD_THREADS):
+            thread = threading.Thread(target=self._run, args=(offset,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=180)
+
+    def between(self, start: float, end: float) -> list[float]:
+        return [ms for t, ms, _ in self.samples if start <= t <= end]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else 0
+
+
+def visible(base: str, word: str, expected: int) -> bool:
+    """Whether VISIBLE_IN_A_ROW answers, two at a time (so both workers answer), find all."""
+    results: list[bool] = []
+
+    def ask() -> None:
+        status, _, body = fetch(f"{base}/api/v1/search?q={word}&facets=", timeout=60)
+        results.append(status == 200 and json.loads(body)["total"] == expected)
+
+    for _ in range(VISIBLE_IN_A_ROW // 2):
+        pair = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in pair:
+            thread.start()
+        for thread in pair:
+            thread.join()
+    return all(results)
+
+
+# ---- the measures ---------------------------------------------------------------------------
+def fresh_articles(count: int, word: str, folder: Path) -> Path:
+    """`count` real AllSides articles under new ids with `word` in each headline (their
+    people are in the cache, as for any re-crawled text)."""
+    path = folder / f"{word}.jsonl"
+    with gzip.open(DEFAULT_CORPUS, "rt", encoding="utf-8") as source, \
+            open(path, "w", encoding="utf-8") as out:
+        for i, line in enumerate(source):
+            if i >= count:
+                break
+            record = json.loads(line)
+            record["ID"] = f"{word}-{i}"
+            record["title"] = f"{word} {record['title']}"
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def pss_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of a process in MB; PSS counts pages shared with other processes once."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        parts = line.split()
+        if parts and parts[0] in ("Rss:", "Pss:"):
+            values[parts[0]] = int(parts[1]) / 1024
+    return values.get("Rss:", 0.0), values.get("Pss:", 0.0)
+
+
+def measure(code: Code, index_dir: Path, paths: list[str], name: str) -> dict:
+    port = free_port()
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "searchapp.cli", "serve", "--index-dir", str(index_dir),
+         "--port", str(port), "--workers", "2"], cwd=code.source, env=code.env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    out: dict = {}
+    try:
+        while True:  # worker boot to first answer
+            try:
+                if fetch(base + paths[0], timeout=120)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() - started > 600:
+                raise RuntimeError("the server did not answer")
+            time.sleep(0.05)
+        out["boot"] = time.monotonic() - started
+        first = [timed(base, p) for p in paths]  # the first pass, both workers cold
+        warm = [timed(base, p) for p in paths]
+        out["first_p95"], out["warm_p95"] = percentile(first, 0.95), percentile(warm, 0.95)
+        out["memory"] = [pss_mb(pid) for pid in children(server.pid)]
+        with tempfile.TemporaryDirectory() as scratch:
+            load = Load(base, paths).start()
+            try:
+                time.sleep(STEADY_SECONDS)
+                now = time.monotonic()
+                out["steady_p50"] = statistics.median(load.between(now - STEADY_SECONDS, now))
+                for count in (1, 100):
+                    word = f"zqfresh{count}x{os.getpid()}"
+                    source = fresh_articles(count, word, Path(scratch))
+                    add_started = time.monotonic()
+                    result = code.cli("index", "add", str(source), "--index-dir", str(index_dir))
+                    add_ended = time.monotonic()
+                    if result.returncode:
+                        raise RuntimeError(result.stderr)
+                    while not visible(base, word, count):
+                        if time.monotonic() - add_ended > MAX_WAIT_SECONDS:
+                            break
+                    seen = time.monotonic()
+                    during = load.between(add_started, seen + 1)
+                    out[f"add{count}"] = {
+                        "command": add_ended - add_started, "after_commit": seen - add_ended,
+                        "p50": percentile(during, 0.5), "p99": percentile(during, 0.99),
+                        "max": max(during, default=0)}
+                    time.sleep(2)
+            finally:
+                load.stop()
+        ids = ",".join(f"zqfresh{c}x{os.getpid()}-{i}" for c in (1, 100) for i in range(c))
+        code.cli("index", "delete", *ids.split(","), "--index-dir", str(index_dir))
+    finally:
+        stop(server)
+    print(f"[{name}] {code.name}: {out}", flush=True)
+    return out
+
+
+def timed(base: str, path: str) -> float:
+    started = time.monotonic()
+    fetch(base + path, timeout=120)
+    return (time.monotonic() - started) * 1000
+
+
+# ---- main -------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1,5", help="copies of the corpus per workload")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    codes = [Code("this code", ROOT)]
+    if not args.no_baseline:
+        codes.append(baseline_code(args.baseline))
+    rows_fresh, rows_ready = [], []
+    for copies in (int(c) for c in args.sizes.split(",")):
+        name = f"x{copies}"
+        for code in codes:
+            index_dir = (prepared_index(copies) if code.source == ROOT
+                         else baseline_index(code, copies))
+            paths = ["/api/v1/search?" + urllib.parse.urlencode(
+                {k: v for k, v in q.items() if k in ("q", "outlet", "date_from")})
+                for q in query_set(index_dir_for(copies))]
+            out = measure(code, index_dir, paths, name)
+            for count in (1, 100):
+                add = out[f"add{count}"]
+                rows_fresh.append([name, code.name, count, add["command"], add["after_commit"],
+                                   add["command"] + add["after_commit"], out["steady_p50"],
+                                   add["p50"], add["p99"], add["max"],
+                                   f"{add['max'] / out['steady_p50']:.0f}x"])
+            rows_ready.append([name, code.name, out["boot"], out["first_p95"], out["warm_p95"],
+                               f"{out['first_p95'] / out['warm_p95']:.1f}x",
+                               " / ".join(f"{rss:.0f}" for rss, _ in out["memory"]),
+                               " / ".join(f"{pss:.0f}" for _, pss in out["memory"])])
+            report(rows_fresh, rows_ready)
+    return 0
+
+
+def report(rows_fresh: list, rows_ready: list) -> None:
+    print_table(["workload", "code", "articles added", "add command s", "then visible s",
+                 "total s", "steady p50 ms", "p50 ms meanwhile", "p99 ms", "max ms",
+                 "max vs steady p50"], rows_fresh,
+                title="Freshness: `index add` until every worker answers with the articles, "
+                      "under two clients sending the query mix")
+    print_table(["workload", "code", "boot to first answer s", "first-pass p95 ms",
+                 "warm p95 ms", "first vs warm", "RSS per worker MB", "PSS per worker MB"],
+                rows_ready, title="Readiness and memory (searchapp serve, 2 workers)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
