@@ -1,8 +1,10 @@
 """Exact phrases are matched and scored by our vectorised path exactly as whoosh's own
-phrase search would, on the sample articles and on hand-made cases (order, stop words,
-repeats, a headline-only phrase); after replaced and deleted articles, exactly as whoosh
-would on a rebuild of the same articles (whoosh itself counts deleted documents in its
-statistics until their segment is merged; we count live documents only)."""
+phrase search would on the same articles indexed with whoosh's Positions format (our index
+keeps positions in its segment arrays, not in whoosh), on the sample articles and on
+hand-made cases (order, stop words, repeats, a headline-only phrase); after replaced and
+deleted articles, exactly as whoosh would on a rebuild of the same articles (whoosh counts
+deleted documents in its statistics until their segment is merged; we count live ones).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from searchapp.engine.query import QueryText
 from searchapp.engine.scoring import weighting
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
+from tests.reference import old_format_index, stored_articles
 
 SAMPLE_QUERIES = [
     '"Sergey Lavrov"', '"foreign minister"', '"Russian Foreign Minister"', '"Wang Yi"',
@@ -38,9 +41,9 @@ def _made_articles() -> list[Article]:
     ] + [Article(f"noise{i}", f"Noise {i}", f"donald {i + 10} trump words") for i in range(12)]
 
 
-def _agree(root, queries: list[str], reference_root=None) -> None:
+def _agree(root, queries: list[str], reference_root) -> None:
     searcher = Searcher(IndexStore(root))
-    ix = IndexStore(reference_root or root).open_current()
+    ix = IndexStore(reference_root).open_current()
     parser = QueryText(ix.schema)
     with ix.searcher(weighting=weighting()) as reference:
         for text in queries:
@@ -53,8 +56,9 @@ def _agree(root, queries: list[str], reference_root=None) -> None:
 
 
 def test_phrases_on_the_sample_match_whoosh(tmp_path):
-    build_index(IndexStore(tmp_path))
-    _agree(tmp_path, SAMPLE_QUERIES)
+    build_index(IndexStore(tmp_path / "ours"))
+    reference = old_format_index(tmp_path / "whoosh", stored_articles(tmp_path / "ours"))
+    _agree(tmp_path / "ours", SAMPLE_QUERIES, reference)
 
 
 def test_phrases_on_made_cases_match_whoosh(tmp_path):
@@ -64,8 +68,8 @@ def test_phrases_on_made_cases_match_whoosh(tmp_path):
     indexer.upsert([Article("old", "Replaced", "Nobody named here.")])
     indexer.delete(["noise3"])
     final = [a for a in _made_articles() if a.id not in ("old", "noise3")]
-    rebuilt = tmp_path / "rebuilt"
-    Indexer(IndexStore(rebuilt)).rebuild(final + [Article("old", "Replaced", "Nobody named here.")])
+    rebuilt = old_format_index(tmp_path / "rebuilt",
+                               final + [Article("old", "Replaced", "Nobody named here.")])
     _agree(tmp_path, MADE_QUERIES, rebuilt)
     searcher = Searcher(store)
     found = {h.id for h in searcher.search(SearchRequest(q='"donald trump"', per_page=50)).hits}

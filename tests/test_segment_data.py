@@ -1,35 +1,53 @@
-"""The arrays written next to each segment hold exactly what whoosh holds: every term's
-postings and positions, every document's field lengths and facet values, also after the
-merges that many small adds and deletes cause; and the merges keep the segments few."""
+"""The arrays written next to each segment hold exactly what whoosh holds (every term's
+postings, every document's field lengths and facet values) and the word positions the
+analyzer gives for each stored document, also after the merges that many small adds and
+deletes cause; and the merges keep the segments few."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from whoosh.formats import tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searchapp.article import Article
-from searchapp.engine import Indexer, IndexStore, Searcher
+from searchapp.engine import Indexer, IndexStore, IndexUnavailable, Searcher
+from searchapp.engine.schema import split_list
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
+from tests.reference import old_format_index
 
 POSITIONAL = ("text", "title", "person_words", "outlet_words")
 VALUES = ("outlet", "people", "day")
 
 
-def _raw(segment, fieldname: str, term: bytes) -> tuple[list[int], list[list[int]]]:
-    """whoosh's own postings of a term, deleted documents included."""
+def _raw(segment, fieldname: str, term: bytes) -> tuple[list[int], list[float]]:
+    """whoosh's own postings of a term (documents, frequencies), deleted ones included."""
     fmt = segment.schema[fieldname].format
     matcher = segment._terms.matcher(fieldname, term, fmt)
-    ids, positions = [], []
+    ids, freqs = [], []
     while matcher.is_active():
         ids.append(matcher.id())
-        if fmt.supports("positions"):
-            positions.append(fmt.decode_positions(matcher.value()))
+        freqs.append(matcher.weight())
         matcher.next()
-    return ids, positions
+    return ids, freqs
+
+
+def _field_texts(stored: dict) -> dict[str, str]:
+    """What each positional field of a document was indexed from (schema.article_to_document)."""
+    people = split_list(stored.get("people"))
+    return {"text": f"{stored.get('title', '')}\n{stored.get('body', '')}",
+            "title": stored.get("title", ""), "person_words": "\n".join(people),
+            "outlet_words": stored.get("outlet", "")}
+
+
+def _analysed(schema, fieldname: str, text: str) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for token in tokens(text, schema[fieldname].analyzer, {"positions": True, "mode": "index"}):
+        positions.setdefault(token.text, []).append(token.pos)
+    return positions
 
 
 def assert_arrays_match_whoosh(root) -> int:
@@ -41,18 +59,24 @@ def assert_arrays_match_whoosh(root) -> int:
     for segment, _ in leaves:
         data = SegmentData.open(segment_folder(store.current_path(), segment.segment().segid))
         assert data is not None and data.doc_count == segment.doc_count_all()
+        expected = {name: {} for name in POSITIONAL}  # term -> {doc: positions}
+        for doc in range(segment.doc_count_all()):
+            for name, text in _field_texts(segment.stored_fields(doc)).items():
+                for term, positions in _analysed(segment.schema, name, text).items():
+                    expected[name].setdefault(term, {})[doc] = positions
         for name in POSITIONAL:
             arrays = data.field(name)
             terms = list(segment.lexicon(name))
             assert arrays.terms.all_terms() == [t.decode() for t in terms]
             for term in terms:
-                ids, positions = _raw(segment, name, term)
-                docs, freqs = arrays.postings(term)
+                ids, freqs = _raw(segment, name, term)
+                docs, our_freqs = arrays.postings(term)
                 assert list(docs) == ids
-                assert list(freqs) == [len(p) for p in positions]
+                assert list(our_freqs) == freqs
                 relative, values = arrays.term_positions(term)
-                assert [list(values[relative[i]:relative[i + 1]])
-                        for i in range(len(relative) - 1)] == positions
+                ours = {int(d): list(values[relative[i]:relative[i + 1]])
+                        for i, d in enumerate(docs)}
+                assert ours == expected[name][term.decode()], (name, term)
             for doc in range(segment.doc_count_all()):
                 stored = segment.doc_field_length(doc, name, 0) or 0
                 assert stored == byte_to_length(length_to_byte(int(arrays.lengths[doc])))
@@ -109,28 +133,11 @@ def test_many_small_adds_and_deletes_stay_exact_and_the_segments_few(tmp_path):
 
 
 def test_an_index_from_before_the_arrays_still_serves_the_same_answers(tmp_path):
-    from whoosh import index as whoosh_index
-    from whoosh.formats import Positions
-    from whoosh.writing import SegmentWriter
-
-    from searchapp.engine.schema import article_to_document, build_schema
-
     articles = [article(i) for i in range(12)]
     new = tmp_path / "new"
     Indexer(IndexStore(new)).rebuild(articles)
-    old = tmp_path / "old"
-    schema = build_schema()
-    for name in POSITIONAL:  # what an index written by an older version holds
-        schema[name].format = Positions(field_boost=schema[name].format.field_boost)
-    generation = old / "gen-20261101T000000-olderversion"
-    generation.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(generation), schema)
-    writer = SegmentWriter(ix)
-    for a in articles:
-        writer.add_document(**article_to_document(a))
-    writer.commit()
-    (old / "CURRENT").write_text(generation.name + "\n")
-    assert not (generation / "derived").exists()
+    old = old_format_index(tmp_path / "old", articles)
+    assert not (IndexStore(old).current_path() / "derived").exists()
 
     for q in ["zanzibarite", '"sergey lavrov"', "lavrov OR trade", "wire*", "published:2023-03"]:
         request = SearchRequest(q=q, per_page=20)
@@ -153,3 +160,24 @@ def test_a_new_article_is_found_by_every_path_after_an_add(tmp_path, q):
     before = searcher.search(SearchRequest(q=q)).total
     Indexer(store).upsert([article(1)])
     assert searcher.search(SearchRequest(q=q)).total == before + 1
+
+
+def test_a_merge_that_would_lose_positions_is_refused_and_changes_nothing(tmp_path):
+    import shutil
+
+    from searchapp.engine.capture import MissingArrays
+
+    store = IndexStore(tmp_path)
+    indexer = Indexer(store)
+    indexer.rebuild([article(i) for i in range(3)])
+    indexer.upsert([article(3)])
+    derived = store.current_path() / "derived"
+    for folder in derived.iterdir():
+        shutil.rmtree(folder)  # what a careless cleanup does
+    with pytest.raises(IndexUnavailable, match="rebuild the index"):
+        Searcher(store).doc_count()  # answers would silently miss phrases: a 503 says why
+    with pytest.raises(MissingArrays, match="rebuild the index"):
+        for i in range(4, 12):  # small segments get merged sooner or later
+            indexer.upsert([article(i)])
+    Indexer(store).rebuild([article(i) for i in range(12)])  # the lock was released
+    assert Searcher(store).doc_count() == 12

@@ -50,6 +50,21 @@ class PrefixIndex:
 
 
 _PREFIX_INDEXES: WeakKeyDictionary = WeakKeyDictionary()
+_RECENT: list[tuple[list[str], PrefixIndex]] = []  # last few built, for the next snapshots
+
+
+def _prefix_index(column: ValueColumn) -> PrefixIndex:
+    """The column's prefix index; a new snapshot whose values did not change (an add of
+    articles about people already known) reuses the previous snapshot's."""
+    index = _PREFIX_INDEXES.get(column)
+    if index is None:
+        index = next((built for values, built in _RECENT if values == column.values), None)
+        if index is None:
+            index = PrefixIndex(column.values)
+            _RECENT.insert(0, (column.values, index))
+            del _RECENT[2:]
+        _PREFIX_INDEXES[column] = index
+    return index
 
 
 def values_with_prefix(
@@ -60,10 +75,7 @@ def values_with_prefix(
     wanted = _plain(prefix).strip()
     counts = column.counts(live)
     if wanted:
-        index = _PREFIX_INDEXES.get(column)
-        if index is None:
-            index = _PREFIX_INDEXES[column] = PrefixIndex(column.values)
-        candidates = index.matching(wanted)
+        candidates = _prefix_index(column).matching(wanted)
     else:
         candidates = np.arange(len(column.values))
     candidates = candidates[counts[candidates] > 0]

@@ -26,6 +26,7 @@ import numpy as np
 from whoosh import query as wq
 
 from searchapp.engine.budget import Budget, expand, is_match_all
+from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.postings import PostingSource
 from searchapp.engine.published import DayRange
 from searchapp.engine.ranges import range_indices
@@ -200,7 +201,8 @@ class _Evaluation:
         if q.fieldname not in reader.schema or not q.words:
             return mask, scores
         field_ = reader.schema[q.fieldname]
-        if not field_.format or not field_.format.supports("positions"):
+        if not field_.format or not (field_.format.supports("positions")
+                                     or isinstance(field_.format, CapturedFrequency)):
             return mask, scores  # a field without positions holds no phrase
         if len(q.words) == 1:
             return self._term(wq.Term(q.fieldname, q.words[0], boost=q.boost), positive)

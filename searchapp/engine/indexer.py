@@ -71,6 +71,20 @@ def _task_run_dying_with_parent(self: SubWriterTask) -> None:
     _whoosh_task_run(self)
 
 
+def _commit(writer, ix) -> None:
+    """Commit, or leave the index as it was: a commit that fails half-way (a merge that
+    cannot carry a segment's arrays) must still release whoosh's lock."""
+    try:
+        writer.commit()
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:  # already closed by the failure
+            pass
+        ix.close()
+        raise
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -194,7 +208,7 @@ class Indexer:
             writer.cancel()
             ix.close()
             raise
-        writer.commit()
+        _commit(writer, ix)
         ix.close()
         return len(entries)
 
@@ -268,7 +282,7 @@ class Indexer:
                     writer.cancel()
                     ix.close()
                     raise
-                writer.commit()
+                _commit(writer, ix)
                 ix.close()
                 if self.store.rebuild_running():
                     self.journal.upserted(batch)
@@ -297,7 +311,7 @@ class Indexer:
                 writer.cancel()
                 ix.close()
                 raise
-            writer.commit()
+            _commit(writer, ix)
             ix.close()
             if self.store.rebuild_running():
                 self.journal.deleted(removed_ids)

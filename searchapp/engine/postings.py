@@ -185,7 +185,8 @@ class PostingSource:
                 if got is None:
                     continue
                 relative, leaf_values = got
-            elif (fieldname, btext) in leaf.reader:
+            elif (fieldname, btext) in leaf.reader \
+                    and leaf.reader.schema[fieldname].format.supports("positions"):
                 lists = _whoosh_positions(leaf.reader, fieldname, btext, check)
                 counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
                 relative = offsets(counts)

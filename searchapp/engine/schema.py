@@ -8,7 +8,7 @@ from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from searchapp.article import Article
-from searchapp.engine.capture import CapturedPositions
+from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.english import EnglishAnalyzer
 from searchapp.enrich.names import fold
 
@@ -43,8 +43,8 @@ def name_analyzer():
 
 
 def _captured(field: fields.TEXT) -> fields.TEXT:
-    """A positional field whose positions also go to the segment's arrays (capture.py)."""
-    field.format = CapturedPositions(field_boost=field.format.field_boost)
+    """A positional field whose positions go to the segment's arrays (capture.py)."""
+    field.format = CapturedFrequency(field_boost=field.format.field_boost)
     return field
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.errors import IndexUnavailable
 from searchapp.engine.facets import FacetColumns, RawValues
 from searchapp.engine.fastpath import FastPath
@@ -96,10 +97,17 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts]) -> Snap
         reader = searcher.reader()
         segments: dict[str, _SegmentParts] = {}
         leaves = []
+        arrays_only = [name for name, f in ix.schema.items()
+                       if isinstance(f.format, CapturedFrequency)]
         for segment, base in reader.leaf_readers():
             segid = segment.segment().segid
             parts = previous.get(segid) or _SegmentParts(
                 SegmentData.open(segment_folder(Path(path), segid)))
+            if arrays_only and (parts.data is None
+                                or not set(arrays_only) <= parts.data.positional_names):
+                raise IndexUnavailable(
+                    f"segment {segid} of {path.name} lost its arrays (derived/), where its "
+                    "word positions are kept; rebuild the index")
             segments[segid] = parts
             leaves.append(Leaf(segment, base, parts.data))
         live = np.zeros(reader.doc_count_all(), dtype=bool)
