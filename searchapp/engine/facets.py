@@ -17,7 +17,7 @@ import numpy as np
 
 from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
-from searchapp.enrich.names import canonical_names, variant_key
+from searchapp.enrich.names import CanonicalNames, variant_key
 
 # (values, documents, value ids) of one value field in one segment, documents the segment's
 RawValues = tuple[list[str], np.ndarray, np.ndarray]
@@ -111,15 +111,24 @@ class ValueColumn:
         index = {name: i for i, name in enumerate(names)}
         old_to_new = np.fromiter((index[t] for t in targets), dtype=np.int64,
                                  count=len(targets))
-        width = max(len(names), 1)
-        pairs = (np.unique(self.posting_doc.astype(np.int64) * width
-                           + old_to_new[self.posting_value])
-                 if len(names) else np.zeros(0, np.int64))
+        new_values = old_to_new[self.posting_value]
+        # Only a canonical name with several spellings can appear twice in one document:
+        # look for repeats among those postings alone (a few), not by sorting them all.
+        spelled_twice = np.flatnonzero(
+            (np.bincount(old_to_new, minlength=len(names)) > 1)[new_values])
+        keep = np.ones(len(new_values), dtype=bool)
+        if len(spelled_twice):
+            keys = (self.posting_doc[spelled_twice].astype(np.int64) * max(len(names), 1)
+                    + new_values[spelled_twice])
+            _, first = np.unique(keys, return_index=True)
+            repeated = np.ones(len(spelled_twice), dtype=bool)
+            repeated[first] = False
+            keep[spelled_twice[repeated]] = False
         ids = old_to_new.tolist()
         aliases = dict(zip(self.values, ids, strict=True))
         if key:
             aliases.update(zip(map(key, self.values), ids, strict=True))
-        return ValueColumn.from_pairs(names, pairs // width, pairs % width,
+        return ValueColumn.from_pairs(names, self.posting_doc[keep], new_values[keep],
                                       len(self.doc_offsets) - 1, key=key, aliases=aliases)
 
     def present(self) -> np.ndarray:
@@ -297,11 +306,13 @@ def _union(parts: list[tuple[RawValues, int]]) -> tuple[list[str], np.ndarray, n
             np.concatenate(value_ids) if value_ids else empty)
 
 
-def people_column(parts: list[tuple[RawValues, int]], live: np.ndarray) -> ValueColumn:
+def people_column(parts: list[tuple[RawValues, int]], live: np.ndarray,
+                  canonical: CanonicalNames) -> ValueColumn:
     """People as indexed, merged into one canonical name per person across the live
-    documents of the whole index (the corpus-wide step, redone for each snapshot)."""
+    documents of the whole index: the corpus-wide step, which `canonical` keeps up to date
+    from one snapshot to the next."""
     raw = ValueColumn.from_segments(parts, live)
-    return raw.merged(canonical_names(raw.live_counts(live)), key=variant_key)
+    return raw.merged(canonical.update(raw.live_counts(live)), key=variant_key)
 
 
 @dataclass
@@ -316,12 +327,12 @@ class FacetColumns:
 
     @classmethod
     def from_segments(cls, live: np.ndarray, outlet: list[tuple[RawValues, int]],
-                      people: list[tuple[RawValues, int]], day: list[tuple[RawValues, int]]
-                      ) -> FacetColumns:
+                      people: list[tuple[RawValues, int]], day: list[tuple[RawValues, int]],
+                      canonical: CanonicalNames | None = None) -> FacetColumns:
         return cls(
             doc_count=len(live),
             live=live,
             outlet=ValueColumn.from_segments(outlet, live, key=str.casefold).within(live),
-            person=people_column(people, live).within(live),
+            person=people_column(people, live, canonical or CanonicalNames()).within(live),
             day=DayColumn.from_segments(day, len(live)),
         )

@@ -33,6 +33,7 @@ from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
+from searchapp.enrich.names import CanonicalNames
 
 VALUE_FIELDS = ("outlet", "people", "day")
 WATCH_SECONDS = 0.1
@@ -87,8 +88,10 @@ def _whoosh_values(segment, fieldname: str) -> RawValues:
             np.concatenate(value_ids) if value_ids else empty)
 
 
-def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts]) -> Snapshot:
-    """The live generation opened, reusing `previous` segments' parts where they still are."""
+def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
+                  canonical: CanonicalNames | None = None) -> Snapshot:
+    """The live generation opened, reusing `previous` segments' parts where they still are
+    (and `canonical`, the canonical names as the last snapshot left them)."""
     path = store.current_path()
     ix = store.open_current()
     try:
@@ -115,7 +118,7 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts]) -> Snap
         by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
                     for name in VALUE_FIELDS}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
-                                             by_field["day"])
+                                             by_field["day"], canonical)
     except IndexUnavailable:
         ix.close()
         raise
@@ -155,6 +158,7 @@ class Snapshots:
         self._swap = threading.Lock()  # the current pointer and use counts
         self._opening = threading.Lock()  # one snapshot opened at a time
         self._watcher: threading.Thread | None = None
+        self._canonical = CanonicalNames()
 
     def _stale(self, snapshot: Snapshot) -> bool:
         """Whether the index moved on from `snapshot`; IndexUnavailable when it is broken."""
@@ -166,7 +170,8 @@ class Snapshots:
             current = self._current
             if current is not None and not self._stale(current):
                 return current
-            fresh = open_snapshot(self.store, current.segments if current else {})
+            fresh = open_snapshot(self.store, current.segments if current else {},
+                                  self._canonical)
             self._install(fresh)
             return fresh
 

@@ -1,0 +1,44 @@
+"""The incremental canonical names (what each new snapshot uses) equal the full computation
+over the same counts, through any sequence of additions, count changes and removals."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchapp.enrich.names import CanonicalNames, canonical_names
+
+NAMES = ["Sergey Lavrov", "Sergei Lavrov", "Lavrov", "Wang Yi", "Wang Wenbin", "Wang",
+         "Yi", "Donald Trump", "Donald Trump Jr.", "Trump", "Trump Jr.", "Bashar al-Assad",
+         "Bashar Assad", "Assad", "Xi Jinping", "Xi", "Jinping", "Nikolai Patrushev",
+         "Nikolay Patrushev", "Patrushev", "Charles de Gaulle", "De Gaulle", "Ivanka Trump"]
+
+counts_strategy = st.dictionaries(st.sampled_from(NAMES), st.integers(1, 9), max_size=len(NAMES))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(counts_strategy, min_size=1, max_size=8))
+def test_each_update_equals_the_full_computation(states):
+    names = CanonicalNames()
+    for counts in states:
+        assert names.update(counts) == canonical_names(counts)
+
+
+def test_a_corpus_sized_update_touching_few_names_is_exact():
+    rng = random.Random(3)
+    pool = [f"{first} {last}" for first in ("Ann", "Bo", "Cy", "Di", "Ed", "Flo")
+            for last in ("Smith", "Smyth", "Jones", "Brown", "Li", "Wu", "Khan")]
+    pool += ["Smith", "Jones", "Li", "Khan", "Ann Smith Jr."]
+    counts = {name: rng.randint(1, 50) for name in pool}
+    names = CanonicalNames()
+    assert names.update(counts) == canonical_names(counts)
+    for _ in range(50):
+        counts = dict(counts)
+        name = rng.choice(pool)
+        if name in counts and rng.random() < 0.3:
+            del counts[name]
+        else:
+            counts[name] = rng.randint(1, 60)
+        assert names.update(counts) == canonical_names(counts)
