@@ -81,11 +81,16 @@ def assert_arrays_match_whoosh(root) -> int:
                 stored = segment.doc_field_length(doc, name, 0) or 0
                 assert stored == byte_to_length(length_to_byte(int(arrays.lengths[doc])))
         for name in VALUES:
-            values, docs, value_ids = data.values(name)
-            ours = sorted((int(d), values[int(v)]) for d, v in zip(docs, value_ids, strict=True))
+            found = data.values(name)
+            ours = sorted((int(d), found.values[int(v)])
+                          for d, v in zip(found.docs, found.value_ids, strict=True))
             theirs = sorted((d, t.decode()) for t in segment.lexicon(name)
                             for d in _raw(segment, name, t)[0])
             assert ours == theirs, name
+            by_value = sorted((int(d), found.values[v]) for v in range(len(found.values))
+                              for d in found.value_docs[found.value_offsets[v]:
+                                                        found.value_offsets[v + 1]])
+            assert by_value == theirs, name
     ix.close()
     return len(leaves)
 

@@ -35,6 +35,7 @@ from searchapp.engine.segment_data import (
     segment_folder,
     write_segment,
 )
+from searchapp.enrich.names import variant_key
 
 VALUE_FIELDS = ("outlet", "people", "day")
 
@@ -121,16 +122,17 @@ class FastSegmentWriter(SegmentWriter):
             capture.add_entries(arrays.terms.all_terms(), term_index, new_docs[keep], counts,
                                 positions)
         for name, capture in self._values.items():
-            values, docs, value_ids = data.values(name)
-            new_docs = docmap[docs]
+            segment_values = data.values(name)
+            new_docs = docmap[np.asarray(segment_values.docs)]
             keep = new_docs >= 0
-            capture.add_pairs(values, new_docs[keep], np.asarray(value_ids)[keep])
+            capture.add_pairs(segment_values.values, new_docs[keep],
+                              np.asarray(segment_values.value_ids)[keep])
 
     def _finalize_segment(self):
         segment = super()._finalize_segment()
         if self._positional:
             write_segment(self._folder, segment.segid, segment.doc_count_all(),
-                          self._positional, self._values)
+                          self._positional, self._values, {"people": variant_key})
         return segment
 
     def _commit_toc(self, segments):

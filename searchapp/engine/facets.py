@@ -19,9 +19,6 @@ from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
 from searchapp.enrich.names import CanonicalNames, variant_key
 
-# (values, documents, value ids) of one value field in one segment, documents the segment's
-RawValues = tuple[list[str], np.ndarray, np.ndarray]
-
 EPOCH = date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
 AUTO_INTERVAL_LIMITS = ((62, "day"), (366, "week"), (366 * 8, "month"))
@@ -31,17 +28,49 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
+@dataclass(eq=False)
+class SegmentValues:
+    """One value field of one segment, both ways round: (document, value) pairs sorted by
+    document, and each value's documents. Documents are the segment's own numbers. Never
+    changes, so a snapshot's columns are rebuilt from these without sorting anything."""
+
+    values: list[str]
+    docs: np.ndarray
+    value_ids: np.ndarray
+    value_docs: np.ndarray  # documents in (value, document) order
+    value_offsets: np.ndarray  # where each value's documents begin, plus the end
+
+    @classmethod
+    def from_pairs(cls, values: list[str], docs: np.ndarray, value_ids: np.ndarray
+                   ) -> SegmentValues:
+        docs = np.asarray(docs, dtype=np.int32)
+        value_ids = np.asarray(value_ids, dtype=np.int32)
+        order = np.argsort(docs, kind="stable")
+        docs, value_ids = docs[order], value_ids[order]
+        by_value = np.argsort(value_ids, kind="stable")
+        return cls(values, docs, value_ids, docs[by_value], _offsets(value_ids, len(values)))
+
+
+@dataclass(eq=False)
+class _Part:
+    """A segment's values as one column sees them."""
+
+    base: int
+    values: SegmentValues
+    to_column: np.ndarray  # segment value id -> column value id (-1: not in the column)
+
+
 @dataclass(eq=False)  # identity semantics: arrays do not compare, and caches key on it
 class ValueColumn:
-    """A many-valued field as (document, value) posting pairs, sorted by document.
+    """A many-valued field over a snapshot: (document, value) postings sorted by document,
+    and the segments' own value lists for filters.
 
     `aliases` maps other spellings (raw indexed values, or `key(value)` forms) to a
     value's id, so filters accept them and facets show one value per thing. `values` are
-    sorted (lexicon order, or sorted when merged), so ordering ids orders values.
-    `doc_offsets[d]:doc_offsets[d + 1]` are document d's postings, so a query that
-    matches few documents counts only their postings instead of scanning all of them;
-    `value_docs[value_offsets[v]:value_offsets[v + 1]]` are the documents carrying value
-    v, so a filter reads only its own values' documents.
+    sorted, so ordering ids orders values. `doc_offsets[d]:doc_offsets[d + 1]` are
+    document d's postings, so a query that matches few documents counts only their
+    postings instead of scanning all of them; a filter reads only its own values'
+    documents, segment by segment (`parts`).
     """
 
     values: list[str]
@@ -49,51 +78,38 @@ class ValueColumn:
     posting_doc: np.ndarray
     posting_value: np.ndarray
     doc_offsets: np.ndarray
-    value_docs: np.ndarray
-    value_offsets: np.ndarray
+    parts: list[_Part]
     aliases: dict = field(default_factory=dict)
     key: Callable[[str], Hashable] | None = None
     universe: np.ndarray | None = None  # the live documents, once `within` is called
     universe_counts: np.ndarray | None = None
 
     @classmethod
-    def from_pairs(cls, values: list[str], docs: np.ndarray, value_ids: np.ndarray,
-                   doc_count: int, key: Callable[[str], Hashable] | None = None,
-                   aliases: dict | None = None) -> ValueColumn:
-        """A column from (document, value id) pairs; already sorted by document is fastest
-        (stable radix sorts on integers, no lexsort)."""
-        docs = np.asarray(docs, dtype=np.int64)
-        value_ids = np.asarray(value_ids, dtype=np.int64)
-        order = np.argsort(docs, kind="stable")
-        by_doc_docs, by_doc_values = docs[order], value_ids[order]
-        by_value = np.argsort(by_doc_values, kind="stable")  # (value, document) order
-        return cls(values=values, index={v: i for i, v in enumerate(values)},
-                   posting_doc=by_doc_docs.astype(np.int32),
-                   posting_value=by_doc_values.astype(np.int32),
-                   doc_offsets=_offsets(by_doc_docs, doc_count),
-                   value_docs=by_doc_docs[by_value].astype(np.int32),
-                   value_offsets=_offsets(by_doc_values, len(values)),
-                   aliases=aliases or {}, key=key)
-
-    @classmethod
-    def from_segments(cls, parts: list[tuple[RawValues, int]], live: np.ndarray,
+    def from_segments(cls, segments: list[tuple[SegmentValues, int]], live: np.ndarray,
                       key: Callable[[str], Hashable] | None = None) -> ValueColumn:
-        """One column over several segments' values ((raw values, segment base) pairs),
+        """One column over segments' values ((values, segment base) pairs, in base order),
         keeping only values that some live document carries."""
-        values, docs, value_ids = _union(parts)
+        values = sorted(set().union(*(segment.values for segment, _ in segments)))
+        index = {v: i for i, v in enumerate(values)}
+        parts = [_Part(base, segment, np.fromiter((index[v] for v in segment.values),
+                                                  dtype=np.int64, count=len(segment.values)))
+                 for segment, base in segments]
+        docs = np.concatenate([np.asarray(p.values.docs, dtype=np.int64) + p.base
+                               for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        value_ids = np.concatenate([p.to_column[np.asarray(p.values.value_ids)]
+                                    for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         present = np.bincount(value_ids[live[docs]], minlength=len(values)) > 0
         if not present.all():
-            renumber = np.cumsum(present) - 1
+            renumber = np.where(present, np.cumsum(present) - 1, -1)
             keep = present[value_ids]
             docs, value_ids = docs[keep], renumber[value_ids[keep]]
             values = [v for v, p in zip(values, present.tolist(), strict=True) if p]
+            for part in parts:
+                part.to_column = renumber[part.to_column]
         aliases = {key(v): i for i, v in enumerate(values)} if key else {}
-        return cls.from_pairs(values, docs, value_ids, len(live), key=key, aliases=aliases)
-
-    def document_counts(self) -> dict[str, int]:
-        return dict(zip(self.values, np.bincount(self.posting_value,
-                                                  minlength=len(self.values)).tolist(),
-                        strict=True))
+        return cls(values, {v: i for i, v in enumerate(values)}, docs.astype(np.int32),
+                   value_ids.astype(np.int32), _offsets(docs, len(live)), parts,
+                   aliases=aliases, key=key)
 
     def live_counts(self, live: np.ndarray) -> dict[str, int]:
         """How many live documents carry each value."""
@@ -128,8 +144,13 @@ class ValueColumn:
         aliases = dict(zip(self.values, ids, strict=True))
         if key:
             aliases.update(zip(map(key, self.values), ids, strict=True))
-        return ValueColumn.from_pairs(names, self.posting_doc[keep], new_values[keep],
-                                      len(self.doc_offsets) - 1, key=key, aliases=aliases)
+        renumber = np.append(old_to_new, -1)  # -1 (not in the column) stays -1
+        parts = [_Part(p.base, p.values, renumber[p.to_column]) for p in self.parts]
+        docs = self.posting_doc[keep]
+        return ValueColumn(names, index, docs, new_values[keep].astype(np.int32),
+                           self.doc_offsets if keep.all()
+                           else _offsets(docs, len(self.doc_offsets) - 1),
+                           parts, aliases=aliases, key=key)
 
     def present(self) -> np.ndarray:
         """Documents carrying at least one value (`field:*`)."""
@@ -173,8 +194,14 @@ class ValueColumn:
     def mask_for(self, wanted: list[str], doc_count: int) -> np.ndarray:
         """Documents carrying any of `wanted` (OR within a field)."""
         mask = np.zeros(doc_count, dtype=bool)
-        for i in {self.lookup(v) for v in wanted} - {None}:
-            mask[self.value_docs[self.value_offsets[i]:self.value_offsets[i + 1]]] = True
+        ids = list({self.lookup(v) for v in wanted} - {None})
+        if not ids:
+            return mask
+        for part in self.parts:
+            offsets_ = part.values.value_offsets
+            for local in np.flatnonzero(np.isin(part.to_column, ids)).tolist():
+                docs = part.values.value_docs[offsets_[local]:offsets_[local + 1]]
+                mask[np.asarray(docs, dtype=np.int64) + part.base] = True
         return mask
 
     def buckets(
@@ -209,14 +236,16 @@ class DayColumn:
     days: np.ndarray
 
     @classmethod
-    def from_segments(cls, parts: list[tuple[RawValues, int]], doc_count: int) -> DayColumn:
+    def from_segments(cls, segments: list[tuple[SegmentValues, int]], doc_count: int
+                      ) -> DayColumn:
         """Each document's day from the segments' ISO day values."""
         days = np.full(doc_count, NO_DAY, dtype=np.int32)
-        for (values, docs, value_ids), base in parts:
-            numbers = np.array([day_number(date.fromisoformat(v)) for v in values],
+        for segment, base in segments:
+            numbers = np.array([day_number(date.fromisoformat(v)) for v in segment.values],
                                dtype=np.int32)
             if len(numbers):
-                days[np.asarray(docs, dtype=np.int64) + base] = numbers[np.asarray(value_ids)]
+                days[np.asarray(segment.docs, dtype=np.int64) + base] = \
+                    numbers[np.asarray(segment.value_ids)]
         return cls(days)
 
     def range_mask(self, start: date | None, end: date | None) -> np.ndarray:
@@ -290,23 +319,7 @@ def _date_bucket(start: date, interval: str, count: int) -> DateBucket:
     return DateBucket(str(start.year), start, date(start.year, 12, 31), count)
 
 
-def _union(parts: list[tuple[RawValues, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """All segments' values as one sorted list, and every pair in index numbers."""
-    values = sorted(set().union(*(raw[0] for raw, _ in parts)))
-    index = {v: i for i, v in enumerate(values)}
-    docs, value_ids = [], []
-    for (segment_values, segment_docs, segment_ids), base in parts:
-        local = np.fromiter((index[v] for v in segment_values), dtype=np.int64,
-                            count=len(segment_values))
-        docs.append(np.asarray(segment_docs, dtype=np.int64) + base)
-        value_ids.append(local[np.asarray(segment_ids, dtype=np.int64)] if len(local)
-                         else np.zeros(0, dtype=np.int64))
-    empty = np.zeros(0, dtype=np.int64)
-    return (values, np.concatenate(docs) if docs else empty,
-            np.concatenate(value_ids) if value_ids else empty)
-
-
-def people_column(parts: list[tuple[RawValues, int]], live: np.ndarray,
+def people_column(parts: list[tuple[SegmentValues, int]], live: np.ndarray,
                   canonical: CanonicalNames) -> ValueColumn:
     """People as indexed, merged into one canonical name per person across the live
     documents of the whole index: the corpus-wide step, which `canonical` keeps up to date
@@ -326,8 +339,9 @@ class FacetColumns:
     day: DayColumn
 
     @classmethod
-    def from_segments(cls, live: np.ndarray, outlet: list[tuple[RawValues, int]],
-                      people: list[tuple[RawValues, int]], day: list[tuple[RawValues, int]],
+    def from_segments(cls, live: np.ndarray, outlet: list[tuple[SegmentValues, int]],
+                      people: list[tuple[SegmentValues, int]],
+                      day: list[tuple[SegmentValues, int]],
                       canonical: CanonicalNames | None = None) -> FacetColumns:
         return cls(
             doc_count=len(live),

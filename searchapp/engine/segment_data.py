@@ -25,14 +25,16 @@ import os
 import shutil
 import tempfile
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from searchapp.engine.facets import SegmentValues
 from searchapp.engine.ranges import offsets, range_indices
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DERIVED_DIR = "derived"
 META_NAME = "meta.json"
 NO_VALUE = -1
@@ -128,7 +130,9 @@ class ValuesCapture:
         self.pair_doc.frombytes(docs.astype(np.uint32).tobytes())
         self.pair_value.frombytes(local[value_index].astype(np.uint32).tobytes())
 
-    def write(self, folder: Path, name: str) -> None:
+    def write(self, folder: Path, name: str, key: Callable[[str], tuple] | None = None
+              ) -> None:
+        """Values (and `key` of each, when given), pairs by document, documents by value."""
         values = sorted(self.value_ids)
         rank = np.empty(len(values), dtype=np.int64)
         rank[np.fromiter((self.value_ids[v] for v in values), dtype=np.int64,
@@ -136,14 +140,23 @@ class ValuesCapture:
         docs = np.frombuffer(self.pair_doc, dtype=np.uint32).astype(np.int32)
         value_ids = rank[np.frombuffer(self.pair_value, dtype=np.uint32)].astype(np.int32)
         order = np.lexsort((value_ids, docs))
+        docs, value_ids = docs[order], value_ids[order]
+        by_value = np.argsort(value_ids, kind="stable")
         (folder / f"{name}.values.json").write_text(json.dumps(values, ensure_ascii=False),
                                                      encoding="utf-8")
-        np.save(folder / f"{name}.pairs.npy", np.stack([docs[order], value_ids[order]]))
+        if key is not None:
+            (folder / f"{name}.keys.json").write_text(
+                json.dumps([key(v) for v in values], ensure_ascii=False), encoding="utf-8")
+        np.save(folder / f"{name}.pairs.npy", np.stack([docs, value_ids]))
+        np.save(folder / f"{name}.value_docs.npy", docs[by_value])
+        np.save(folder / f"{name}.value_offsets.npy",
+                offsets(np.bincount(value_ids, minlength=len(values))))
 
 
 def write_segment(generation: Path, segid: str, doc_count: int,
                   positional: dict[str, PositionsCapture],
-                  values: dict[str, ValuesCapture]) -> Path:
+                  values: dict[str, ValuesCapture],
+                  keys: dict[str, Callable[[str], tuple]] | None = None) -> Path:
     """Write a segment's arrays into a temporary folder, then rename it into place (readers
     never see a half-written segment)."""
     parent = Path(generation) / DERIVED_DIR
@@ -153,7 +166,7 @@ def write_segment(generation: Path, segid: str, doc_count: int,
         for name, capture in positional.items():
             capture.write(work, name, doc_count)
         for name, capture in values.items():
-            capture.write(work, name)
+            capture.write(work, name, (keys or {}).get(name))
         meta = {"version": FORMAT_VERSION, "docs": doc_count, "positional": sorted(positional),
                 "values": sorted(values)}
         (work / META_NAME).write_text(json.dumps(meta), encoding="utf-8")
@@ -272,10 +285,18 @@ class SegmentData:
                 load(f"{name}.lengths"))
         return found
 
-    def values(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-        """(distinct values, documents, value ids) of a value field, pairs sorted by doc."""
+    def values(self, name: str) -> SegmentValues | None:
+        """A value field's values, pairs by document and documents by value."""
         if name not in self.value_names:
             return None
         values = json.loads((self.folder / f"{name}.values.json").read_text(encoding="utf-8"))
         pairs = self._load(f"{name}.pairs")
-        return values, pairs[0], pairs[1]
+        return SegmentValues(values, pairs[0], pairs[1], self._load(f"{name}.value_docs"),
+                             self._load(f"{name}.value_offsets"))
+
+    def value_keys(self, name: str) -> list[tuple] | None:
+        """The writer's `key` of each value (variant keys of people), when it stored them."""
+        path = self.folder / f"{name}.keys.json"
+        if not path.exists():
+            return None
+        return [tuple(k) for k in json.loads(path.read_text(encoding="utf-8"))]

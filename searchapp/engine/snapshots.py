@@ -25,7 +25,7 @@ import numpy as np
 
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.errors import IndexUnavailable
-from searchapp.engine.facets import FacetColumns, RawValues
+from searchapp.engine.facets import FacetColumns, SegmentValues
 from searchapp.engine.fastpath import FastPath
 from searchapp.engine.postings import Leaf, PostingSource
 from searchapp.engine.query import QueryText
@@ -33,7 +33,7 @@ from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
-from searchapp.enrich.names import CanonicalNames
+from searchapp.enrich.names import CanonicalNames, remember_variant_keys
 
 VALUE_FIELDS = ("outlet", "people", "day")
 WATCH_SECONDS = 0.1
@@ -65,10 +65,10 @@ class _SegmentParts:
     """What a snapshot keeps of one segment, to be reused by the next one."""
 
     data: SegmentData | None
-    values: dict[str, RawValues] = field(default_factory=dict)
+    values: dict[str, SegmentValues] = field(default_factory=dict)
 
 
-def _whoosh_values(segment, fieldname: str) -> RawValues:
+def _whoosh_values(segment, fieldname: str) -> SegmentValues:
     """A segment's values of one field from whoosh's lexicon and postings (deleted
     documents included, as in the writer's arrays): for segments without arrays."""
     values: list[str] = []
@@ -84,8 +84,8 @@ def _whoosh_values(segment, fieldname: str) -> RawValues:
             value_ids.append(np.full(len(ids), len(values), dtype=np.int64))
             values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
     empty = np.zeros(0, dtype=np.int64)
-    return (values, np.concatenate(docs) if docs else empty,
-            np.concatenate(value_ids) if value_ids else empty)
+    return SegmentValues.from_pairs(values, np.concatenate(docs) if docs else empty,
+                                    np.concatenate(value_ids) if value_ids else empty)
 
 
 def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
@@ -113,8 +113,11 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
                     "word positions are kept; rebuild the index")
             segments[segid] = parts
             leaves.append(Leaf(segment, base, parts.data))
-        live = np.zeros(reader.doc_count_all(), dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        for leaf in leaves:
+            segment = leaf.reader.segment()
+            if segment.has_deletions():
+                live[np.fromiter(segment.deleted_docs(), dtype=np.int64) + leaf.base] = False
         by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
                     for name in VALUE_FIELDS}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
@@ -138,13 +141,17 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
     )
 
 
-def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> RawValues:
+def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> SegmentValues:
     parts = segments[leaf.reader.segment().segid]
     found = parts.values.get(name)
     if found is None:
         found = parts.data.values(name) if parts.data is not None else None
         if found is None:
             found = _whoosh_values(leaf.reader, name)
+        elif name == "people":
+            keys = parts.data.value_keys(name)
+            if keys is not None:
+                remember_variant_keys(found.values, keys)
         parts.values[name] = found
     return found
 

@@ -178,8 +178,28 @@ def fold(token: str) -> str:
     return plain
 
 
-@lru_cache(maxsize=1 << 20)
+_VARIANT_KEYS: dict[str, tuple[str, ...]] = {}
+_MAX_REMEMBERED = 1 << 21
+
+
+def remember_variant_keys(names: Iterable[str], keys: Iterable[tuple[str, ...]]) -> None:
+    """Take variant keys computed elsewhere (the writer stores each segment's), so a worker
+    does not compute them again for a corpus's tens of thousands of names."""
+    if len(_VARIANT_KEYS) < _MAX_REMEMBERED:
+        _VARIANT_KEYS.update(zip(names, keys, strict=True))
+
+
 def variant_key(name: str) -> tuple[str, ...]:
+    """`_variant_key`, remembered (the same names come back with every snapshot)."""
+    found = _VARIANT_KEYS.get(name)
+    if found is None:
+        found = _variant_key(name)
+        if len(_VARIANT_KEYS) < _MAX_REMEMBERED:
+            _VARIANT_KEYS[name] = found
+    return found
+
+
+def _variant_key(name: str) -> tuple[str, ...]:
     """Names with the same key are spellings of one person: first and last word folded,
     the last without its hyphened particle ("Bashar al-Assad" is "Bashar Assad"). A
     surname written with its particle ("bin Laden", "De Gaulle") keys as the surname. A
