@@ -143,7 +143,7 @@ def cmd_serve(args) -> int:
         "--config", "python:searchapp.server.settings",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
-        "searchapp.api:create_app(warm=True)",
+        "searchapp.api:create_app()",
     ]
     print(f"serving {store.root} on http://{args.host}:{args.port}", flush=True)
     os.execv(sys.executable, argv)

@@ -20,7 +20,16 @@ from searchapp.engine import Indexer, IndexStore
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
-from tests.servers import GUNICORN, children, cli, fetch, get_json, server_process, serving
+from tests.servers import (
+    GUNICORN,
+    children,
+    cli,
+    eventually,
+    fetch,
+    get_json,
+    server_process,
+    serving,
+)
 
 SCRIPT_URLS = ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)",
                "java\tscript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>"]
@@ -158,6 +167,7 @@ def test_protocol_errors_are_json_under_plain_gunicorn(server):
 
 def test_a_client_that_stalls_neither_holds_nor_kills_a_worker(hostile_index):
     with server_process(GUNICORN, hostile_index[0]) as (base, master):
+        assert eventually(lambda: len(children(master.pid)) == 2)
         workers = children(master.pid)
         host, port = urllib.parse.urlsplit(base).netloc.split(":")
         with socket.create_connection((host, int(port)), timeout=30) as stalled:

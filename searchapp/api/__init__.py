@@ -25,9 +25,12 @@ MAX_BODY_BYTES = 64 * 1024  # no endpoint takes a body
 
 
 def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -> Flask:
-    """Build the WSGI app serving the index in `index_dir` (else from the environment);
-    `warm` opens the index in the background at once (servers) instead of on the first
-    request; a thread, so a slow open never holds up a gunicorn worker's boot."""
+    """Build the WSGI app serving the index in `index_dir` (else from the environment).
+
+    `warm` opens the index at once and follows it from a background thread (`warm_app`
+    does the same later: gunicorn's settings call it in each worker after the fork, since
+    the app itself is loaded once in the master). Without it, the first request opens the
+    index and each request reopens it if it changed."""
     settings = Settings.from_env(index_dir)
     app = Flask(__name__, static_folder=None, template_folder=str(TEMPLATES_DIR))
     # `/api/v1//search` is a 404 JSON, not werkzeug's HTML redirect to `/api/v1/search`.
@@ -49,7 +52,7 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
         budget_seconds=settings.request_budget,
     )
     if warm:
-        threading.Thread(target=app.extensions[EXTENSION_KEY].warm, daemon=True).start()
+        warm_app(app)
     api = Api(app)
     for module in (search, articles, discovery, health):
         api.register_blueprint(module.blp)
@@ -69,3 +72,9 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
         return send_from_directory(WEB_DIR, filename)
 
     return app
+
+
+def warm_app(app: Flask) -> None:
+    """Open the app's index in a background thread and keep following it (servers)."""
+    threading.Thread(target=app.extensions[EXTENSION_KEY].warm, daemon=True,
+                     name="searchapp-warm").start()

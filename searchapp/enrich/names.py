@@ -321,6 +321,8 @@ class CanonicalNames:
 
     def update(self, counts: dict[str, int]) -> dict[str, str]:
         """The canonical name of every name of `counts` (the whole corpus, as it is now)."""
+        if not self.counts:
+            return self._start(counts)
         old = self.counts
         changed = [n for n, c in counts.items() if old.get(n) != c]
         changed += [n for n in old if n not in counts]
@@ -360,6 +362,30 @@ class CanonicalNames:
             for name in self.groups.get(key, ()):
                 self.canonical[name] = target
         return self.canonical
+
+
+    def _start(self, counts: dict[str, int]) -> dict[str, str]:
+        """The first computation, in bulk (what `canonical_names` does, state kept)."""
+        self.counts = dict(counts)
+        groups: dict[tuple, set[str]] = {}
+        for name in counts:
+            groups.setdefault(variant_key(name), set()).add(name)
+        best = {key: max(names, key=lambda n: (counts[n], len(n), n))
+                for key, names in groups.items()}
+        by_surname: dict[tuple, set[str]] = {}
+        for key, name in best.items():
+            if len(_base_key(key)) == 2:
+                by_surname.setdefault(key[1:], set()).add(name)
+        canonical: dict[str, str] = {}
+        for key, names in groups.items():
+            target = best[key]
+            if len(_base_key(key)) == 1 and len(by_surname.get(key, ())) == 1:
+                target = next(iter(by_surname[key]))
+            for name in names:
+                canonical[name] = target
+        self.groups, self.best, self.by_surname, self.canonical = (
+            groups, best, by_surname, canonical)
+        return canonical
 
 
 def unique(names: Iterable[str]) -> list[str]:

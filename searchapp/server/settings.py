@@ -10,7 +10,7 @@ from searchapp.server.limits import MAX_REQUEST_LINE
 
 __all__ = ["bind", "workers", "worker_class", "timeout", "graceful_timeout",
            "limit_request_line", "limit_request_fields", "limit_request_field_size",
-           "http_parser", "accesslog"]
+           "http_parser", "accesslog", "preload_app", "post_fork"]
 
 bind = "127.0.0.1:8000"
 workers = 2
@@ -26,3 +26,13 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 http_parser = "python"  # the parser whose request-line limit the worker raises
 accesslog = "-"
+# The app and its libraries are imported once, in the master; each worker is a fork that
+# only opens the index (its own whoosh files and mapped arrays) and follows it from a
+# thread, which it must start itself: threads do not survive a fork.
+preload_app = True
+
+
+def post_fork(server, worker):
+    from searchapp.api import warm_app
+
+    warm_app(worker.app.wsgi())
