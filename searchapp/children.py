@@ -1,4 +1,4 @@
-"""Child processes that die with their parent.
+"""Child processes that die with their parent, and memory handed back to the system.
 
 A rebuild forks writer subprocesses (whoosh) and people-extraction workers. If the parent is
 killed (kill -9, OOM killer), nothing tells them: they sat on their queues for a minute,
@@ -28,3 +28,15 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+def release_freed_memory() -> None:
+    """Give the C allocator's freed pages back to the system (glibc's malloc_trim).
+
+    Opening a snapshot builds large temporaries (union sets, decoded value lists, pair
+    arrays) and frees them; glibc keeps the freed pages in the process, so a worker stayed
+    at its peak (236 MB instead of 154 MB at 187,770 articles). Elsewhere a no-op."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -243,3 +243,17 @@ def test_serve_refuses_to_start_on_a_damaged_index(tmp_path):
     result = cli("serve", "--index-dir", str(index_dir), "--port", "1")
     assert result.returncode == 1 and "missing or holds no index" in result.stderr
     assert os.path.exists(index_dir / "CURRENT")
+
+
+def test_a_damaged_table_of_contents_is_a_503_and_a_one_line_cli_error(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(IndexStore(index_dir))
+    toc = next(IndexStore(index_dir).current_path().glob("_MAIN_*.toc"))
+    toc.write_bytes(b"garbage")
+    client = create_app(index_dir).test_client()
+    for path in ("/api/v1/search?q=putin", "/api/v1/health", "/api/v1/articles/x"):
+        response = client.get(path)
+        assert response.status_code == 503 and "rebuild" in response.json["message"]
+    result = cli("index", "stats", "--index-dir", str(index_dir))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: the live generation")

@@ -83,6 +83,7 @@ class ValueColumn:
     key: Callable[[str], Hashable] | None = None
     universe: np.ndarray | None = None  # the live documents, once `within` is called
     universe_counts: np.ndarray | None = None
+    _by_key: dict | None = None
 
     @classmethod
     def from_segments(cls, segments: list[tuple[SegmentValues, int]], live: np.ndarray,
@@ -106,10 +107,8 @@ class ValueColumn:
             values = [v for v, p in zip(values, present.tolist(), strict=True) if p]
             for part in parts:
                 part.to_column = renumber[part.to_column]
-        aliases = {key(v): i for i, v in enumerate(values)} if key else {}
         return cls(values, {v: i for i, v in enumerate(values)}, docs.astype(np.int32),
-                   value_ids.astype(np.int32), _offsets(docs, len(live)), parts,
-                   aliases=aliases, key=key)
+                   value_ids.astype(np.int32), _offsets(docs, len(live)), parts, key=key)
 
     def live_counts(self, live: np.ndarray) -> dict[str, int]:
         """How many live documents carry each value."""
@@ -140,10 +139,7 @@ class ValueColumn:
             repeated = np.ones(len(spelled_twice), dtype=bool)
             repeated[first] = False
             keep[spelled_twice[repeated]] = False
-        ids = old_to_new.tolist()
-        aliases = dict(zip(self.values, ids, strict=True))
-        if key:
-            aliases.update(zip(map(key, self.values), ids, strict=True))
+        aliases = dict(zip(self.values, old_to_new.tolist(), strict=True))
         renumber = np.append(old_to_new, -1)  # -1 (not in the column) stays -1
         parts = [_Part(p.base, p.values, renumber[p.to_column]) for p in self.parts]
         docs = self.posting_doc[keep]
@@ -162,7 +158,15 @@ class ValueColumn:
             return self.index[value]
         if value in self.aliases:
             return self.aliases[value]
-        return self.aliases.get(self.key(value)) if self.key else None
+        return self._keyed().get(self.key(value)) if self.key else None
+
+    def _keyed(self) -> dict:
+        """`key` of every spelling to its value id, built on the first lookup that needs
+        it (a filter in a spelling the index never saw): most snapshots never do."""
+        if self._by_key is None:
+            self._by_key = {self.key(v): i for v, i in self.aliases.items()}
+            self._by_key.update((self.key(v), i) for v, i in self.index.items())
+        return self._by_key
 
     def display(self, value: str) -> str:
         found = self.lookup(value)

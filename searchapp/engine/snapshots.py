@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from searchapp.children import release_freed_memory
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.errors import IndexUnavailable
 from searchapp.engine.facets import FacetColumns, SegmentValues
@@ -180,7 +181,8 @@ class Snapshots:
             fresh = open_snapshot(self.store, current.segments if current else {},
                                   self._canonical)
             self._install(fresh)
-            return fresh
+        release_freed_memory()
+        return fresh
 
     def _install(self, fresh: Snapshot) -> None:
         with self._swap:

@@ -70,6 +70,15 @@ def _write_atomically(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def _has_toc(path: Path) -> bool:
+    """Whether a folder holds a whoosh table of contents (checked on every request, so a
+    directory listing, not an open: opening is where a damaged one is found)."""
+    try:
+        return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in os.listdir(path))
+    except OSError:
+        return False
+
+
 class IndexStore:
     """The generations under one index directory."""
 
@@ -114,7 +123,7 @@ class IndexStore:
         if name is None:
             raise IndexNotBuilt(f"no index in {self.root}: run `searchapp index build` first")
         path = self.root / name
-        if path.is_symlink() or not path.is_dir() or not whoosh_index.exists_in(str(path)):
+        if path.is_symlink() or not path.is_dir() or not _has_toc(path):
             raise IndexUnavailable(
                 f"the live generation {name} in {self.root} is missing or holds no index; "
                 "rebuild with `searchapp index build`")

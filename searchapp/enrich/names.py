@@ -314,7 +314,7 @@ class CanonicalNames:
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
-        self.groups: dict[tuple, set[str]] = {}
+        self.groups: dict[tuple, list[str]] = {}  # lists: most groups hold one name
         self.best: dict[tuple, str] = {}
         self.by_surname: dict[tuple, set[str]] = {}
         self.canonical: dict[str, str] = {}
@@ -333,10 +333,13 @@ class CanonicalNames:
         for name in changed:
             key = variant_key(name)
             touched.add(key)
+            group = self.groups.setdefault(key, [])
             if name in counts:
-                self.groups.setdefault(key, set()).add(name)
+                if name not in group:
+                    group.append(name)
             else:
-                self.groups.get(key, set()).discard(name)
+                if name in group:
+                    group.remove(name)
                 self.canonical.pop(name, None)
         touched_surnames: set[tuple] = set()
         for key in touched:
@@ -367,9 +370,9 @@ class CanonicalNames:
     def _start(self, counts: dict[str, int]) -> dict[str, str]:
         """The first computation, in bulk (what `canonical_names` does, state kept)."""
         self.counts = dict(counts)
-        groups: dict[tuple, set[str]] = {}
+        groups: dict[tuple, list[str]] = {}
         for name in counts:
-            groups.setdefault(variant_key(name), set()).add(name)
+            groups.setdefault(variant_key(name), []).append(name)
         best = {key: max(names, key=lambda n: (counts[n], len(n), n))
                 for key, names in groups.items()}
         by_surname: dict[tuple, set[str]] = {}

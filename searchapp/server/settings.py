@@ -10,7 +10,7 @@ from searchapp.server.limits import MAX_REQUEST_LINE
 
 __all__ = ["bind", "workers", "worker_class", "timeout", "graceful_timeout",
            "limit_request_line", "limit_request_fields", "limit_request_field_size",
-           "http_parser", "accesslog", "preload_app", "post_fork"]
+           "http_parser", "accesslog", "preload_app", "pre_fork", "post_fork"]
 
 bind = "127.0.0.1:8000"
 workers = 2
@@ -30,6 +30,12 @@ accesslog = "-"
 # only opens the index (its own whoosh files and mapped arrays) and follows it from a
 # thread, which it must start itself: threads do not survive a fork.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    import gc
+
+    gc.freeze()  # keep the collector from touching (and so copying) the master's objects
 
 
 def post_fork(server, worker):
