@@ -210,6 +210,7 @@ def measure(code: Code, index_dir: Path, paths: list[str], name: str) -> dict:
     out: dict = {}
     try:
         out["start"] = _first_answer(base, paths[0], started)
+        ready(base)  # the first pass measures cold caches, not the other worker's start
         first = [timed(base, p) for p in paths]  # the first pass, both workers cold
         warm = [timed(base, p) for p in paths]
         out["first_p95"], out["warm_p95"] = percentile(first, 0.95), percentile(warm, 0.95)
@@ -247,6 +248,21 @@ def measure(code: Code, index_dir: Path, paths: list[str], name: str) -> dict:
     out["boot"] = worker_boot(code, index_dir, paths[0])
     print(f"[{name}] {code.name}: {out}", flush=True)
     return out
+
+
+def ready(base: str) -> None:
+    """Wait until two requests at once (so both workers) are each answered within 200 ms."""
+    in_a_row = 0
+    deadline = time.monotonic() + 120
+    while in_a_row < 3 and time.monotonic() < deadline:
+        times: list[float] = []
+        pair = [threading.Thread(target=lambda found=times: found.append(
+            timed(base, "/api/v1/health"))) for _ in range(2)]
+        for thread in pair:
+            thread.start()
+        for thread in pair:
+            thread.join()
+        in_a_row = in_a_row + 1 if max(times) < 200 else 0
 
 
 def timed(base: str, path: str) -> float:

@@ -87,28 +87,27 @@ class ValueColumn:
 
     @classmethod
     def from_segments(cls, segments: list[tuple[SegmentValues, int]], live: np.ndarray,
-                      key: Callable[[str], Hashable] | None = None) -> ValueColumn:
+                      key: Callable[[str], Hashable] | None = None,
+                      memo: ColumnMemo | None = None) -> ValueColumn:
         """One column over segments' values ((values, segment base) pairs, in base order),
         keeping only values that some live document carries."""
-        values = sorted(set().union(*(segment.values for segment, _ in segments)))
-        index = {v: i for i, v in enumerate(values)}
-        parts = [_Part(base, segment, np.fromiter((index[v] for v in segment.values),
-                                                  dtype=np.int64, count=len(segment.values)))
-                 for segment, base in segments]
+        memo = memo or ColumnMemo()
+        values, to_column = memo.union(segments)
+        parts = [_Part(base, segment, to_column[segment]) for segment, base in segments]
         docs = np.concatenate([np.asarray(p.values.docs, dtype=np.int64) + p.base
                                for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         value_ids = np.concatenate([p.to_column[np.asarray(p.values.value_ids)]
                                     for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         present = np.bincount(value_ids[live[docs]], minlength=len(values)) > 0
+        kept, index = memo.present(values, present)
         if not present.all():
             renumber = np.where(present, np.cumsum(present) - 1, -1)
             keep = present[value_ids]
             docs, value_ids = docs[keep], renumber[value_ids[keep]]
-            values = [v for v, p in zip(values, present.tolist(), strict=True) if p]
             for part in parts:
                 part.to_column = renumber[part.to_column]
-        return cls(values, {v: i for i, v in enumerate(values)}, docs.astype(np.int32),
-                   value_ids.astype(np.int32), _offsets(docs, len(live)), parts, key=key)
+        return cls(kept, index, docs.astype(np.int32), value_ids.astype(np.int32),
+                   _offsets(docs, len(live)), parts, key=key)
 
     def live_counts(self, live: np.ndarray) -> dict[str, int]:
         """How many live documents carry each value."""
@@ -117,15 +116,14 @@ class ValueColumn:
         return dict(zip(self.values, counts, strict=True))
 
     def merged(self, canonical: dict[str, str],
-               key: Callable[[str], Hashable] | None = None) -> ValueColumn:
+               key: Callable[[str], Hashable] | None = None,
+               memo: ColumnMemo | None = None, version: int | None = None) -> ValueColumn:
         """One value per canonical name; a document counts once per canonical value.
-        Filters find a value by any raw spelling or by `key` of one."""
+        Filters find a value by any raw spelling or by `key` of one. `memo` and `version`
+        (of `canonical`) let the next snapshot reuse the tables when neither changed."""
         key = key or self.key
-        targets = [canonical.get(v, v) for v in self.values]
-        names = sorted(set(targets))
-        index = {name: i for i, name in enumerate(names)}
-        old_to_new = np.fromiter((index[t] for t in targets), dtype=np.int64,
-                                 count=len(targets))
+        names, index, old_to_new, aliases = (memo or ColumnMemo()).canonical_tables(
+            self.values, canonical, version)
         new_values = old_to_new[self.posting_value]
         # Only a canonical name with several spellings can appear twice in one document:
         # look for repeats among those postings alone (a few), not by sorting them all.
@@ -139,7 +137,6 @@ class ValueColumn:
             repeated = np.ones(len(spelled_twice), dtype=bool)
             repeated[first] = False
             keep[spelled_twice[repeated]] = False
-        aliases = dict(zip(self.values, old_to_new.tolist(), strict=True))
         renumber = np.append(old_to_new, -1)  # -1 (not in the column) stays -1
         parts = [_Part(p.base, p.values, renumber[p.to_column]) for p in self.parts]
         docs = self.posting_doc[keep]
@@ -323,13 +320,77 @@ def _date_bucket(start: date, interval: str, count: int) -> DateBucket:
     return DateBucket(str(start.year), start, date(start.year, 12, 31), count)
 
 
+class ColumnMemo:
+    """What the last snapshot built of one column's value tables, for the next one.
+
+    When no value appeared or vanished (an add of articles about known people, outlets,
+    days) and no canonical name moved, the sorted value list, its index and the alias
+    table are reused, so a refresh does numpy work only: the sorts and dictionary builds
+    over 80,000 names held the interpreter lock for tens of milliseconds at a time and
+    stalled the requests the worker was answering meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._values: list[str] = []
+        self._index: dict[str, int] = {}
+        self._to_column: dict[SegmentValues, np.ndarray] = {}
+        self._present: np.ndarray | None = None
+        self._kept: tuple[list[str], dict[str, int]] | None = None
+        self._tables: tuple | None = None
+        self._tables_for: tuple | None = None
+
+    def union(self, segments: list[tuple[SegmentValues, int]]
+              ) -> tuple[list[str], dict[SegmentValues, np.ndarray]]:
+        """All segments' values, sorted, and each segment's value ids in that list."""
+        new = [s for s, _ in segments if s not in self._to_column]
+        if any(v not in self._index for s in new for v in s.values):
+            self._values = sorted(set().union(*(s.values for s, _ in segments)))
+            self._index = {v: i for i, v in enumerate(self._values)}
+            self._to_column, self._present = {}, None
+            new = [s for s, _ in segments]
+        index = self._index
+        for segment in new:
+            self._to_column[segment] = np.fromiter((index[v] for v in segment.values),
+                                                   dtype=np.int64, count=len(segment.values))
+        self._to_column = {s: self._to_column[s] for s, _ in segments}
+        return self._values, self._to_column
+
+    def present(self, values: list[str], present: np.ndarray
+                ) -> tuple[list[str], dict[str, int]]:
+        """The values some live document carries, and their index."""
+        if self._kept is None or self._present is None \
+                or not np.array_equal(present, self._present):
+            kept = values if present.all() else [
+                v for v, p in zip(values, present.tolist(), strict=True) if p]
+            self._kept = (kept, {v: i for i, v in enumerate(kept)})
+            self._present = present
+        return self._kept
+
+    def canonical_tables(self, values: list[str], canonical: dict[str, str],
+                         version: int | None) -> tuple:
+        """(canonical names, their index, raw id -> canonical id, raw name -> canonical id)."""
+        reuse = (version is not None and self._tables is not None
+                 and self._tables_for[0] is values and self._tables_for[1] == version)
+        if not reuse:
+            targets = [canonical.get(v, v) for v in values]
+            names = sorted(set(targets))
+            index = {name: i for i, name in enumerate(names)}
+            old_to_new = np.fromiter((index[t] for t in targets), dtype=np.int64,
+                                     count=len(targets))
+            aliases = dict(zip(values, old_to_new.tolist(), strict=True))
+            self._tables, self._tables_for = (names, index, old_to_new, aliases), (values, version)
+        return self._tables
+
+
 def people_column(parts: list[tuple[SegmentValues, int]], live: np.ndarray,
-                  canonical: CanonicalNames) -> ValueColumn:
+                  canonical: CanonicalNames, raw_memo: ColumnMemo | None = None,
+                  memo: ColumnMemo | None = None) -> ValueColumn:
     """People as indexed, merged into one canonical name per person across the live
     documents of the whole index: the corpus-wide step, which `canonical` keeps up to date
     from one snapshot to the next."""
-    raw = ValueColumn.from_segments(parts, live)
-    return raw.merged(canonical.update(raw.live_counts(live)), key=variant_key)
+    raw = ValueColumn.from_segments(parts, live, memo=raw_memo)
+    mapping = canonical.update(raw.live_counts(live))
+    return raw.merged(mapping, key=variant_key, memo=memo, version=canonical.version)
 
 
 @dataclass
@@ -346,11 +407,24 @@ class FacetColumns:
     def from_segments(cls, live: np.ndarray, outlet: list[tuple[SegmentValues, int]],
                       people: list[tuple[SegmentValues, int]],
                       day: list[tuple[SegmentValues, int]],
-                      canonical: CanonicalNames | None = None) -> FacetColumns:
+                      memory: ColumnsMemory | None = None) -> FacetColumns:
+        memory = memory or ColumnsMemory()
         return cls(
             doc_count=len(live),
             live=live,
-            outlet=ValueColumn.from_segments(outlet, live, key=str.casefold).within(live),
-            person=people_column(people, live, canonical or CanonicalNames()).within(live),
+            outlet=ValueColumn.from_segments(outlet, live, key=str.casefold,
+                                             memo=memory.outlet).within(live),
+            person=people_column(people, live, memory.canonical, memory.raw_people,
+                                 memory.people).within(live),
             day=DayColumn.from_segments(day, len(live)),
         )
+
+
+@dataclass
+class ColumnsMemory:
+    """What one snapshot's columns leave for the next: value tables and canonical names."""
+
+    outlet: ColumnMemo = field(default_factory=ColumnMemo)
+    raw_people: ColumnMemo = field(default_factory=ColumnMemo)
+    people: ColumnMemo = field(default_factory=ColumnMemo)
+    canonical: CanonicalNames = field(default_factory=CanonicalNames)

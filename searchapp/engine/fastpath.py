@@ -29,7 +29,6 @@ from searchapp.engine.budget import Budget, expand, is_match_all
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.postings import PostingSource
 from searchapp.engine.published import DayRange
-from searchapp.engine.ranges import range_indices
 from searchapp.engine.scoring import NewsBM25F, robertson_idf
 
 HIGHLIGHT_EXPANSIONS = 50  # expanded words of one pattern that snippets mark
@@ -227,14 +226,9 @@ class _Evaluation:
         slop = max(1, int(q.slop))
         ends = None  # sorted keys of where a partial phrase ends
         for _, btext in words:
-            check = self.budget.check_time
-            postings = self.fast.source.postings(q.fieldname, btext, check)
-            positions = self.fast.source.positions(q.fieldname, btext, check)
-            rows = np.searchsorted(postings.ids, docs)
-            starts = positions.starts[rows]
-            counts = positions.starts[rows + 1] - starts
-            keys = (np.repeat(np.arange(len(docs), dtype=np.int64), counts) * _SHIFT
-                    + positions.values[range_indices(starts, counts)])
+            counts, values = self.fast.source.positions_for(q.fieldname, btext, docs,
+                                                            self.budget.check_time)
+            keys = np.repeat(np.arange(len(docs), dtype=np.int64), counts) * _SHIFT + values
             ends = keys if ends is None else _following(ends, keys, slop)
             if not len(ends):
                 return mask, scores

@@ -19,7 +19,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from searchapp.engine.ranges import offsets
+from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.segment_data import SegmentData
 
 BLOCKS_PER_CHECK = 64  # posting blocks read between two looks at the clock
@@ -205,6 +205,37 @@ class PostingSource:
         self._cached += len(positions.values)
         self._trim()
         return positions
+
+    def positions_for(self, fieldname: str, btext: bytes, docs: np.ndarray,
+                      check: Callable[[], None] = _no_check) -> tuple[np.ndarray, np.ndarray]:
+        """A term's positions in `docs` only (sorted; each holds the term): how many in
+        each document, and the positions document after document. From the mapped arrays
+        this reads those documents' positions alone, not every posting's."""
+        if any(self._mapped(leaf, fieldname) is None for leaf in self.leaves):
+            postings = self.postings(fieldname, btext, check)
+            positions = self.positions(fieldname, btext, check)
+            rows = np.searchsorted(postings.ids, docs)
+            starts = positions.starts[rows]
+            counts = positions.starts[rows + 1] - starts
+            return counts, positions.values[range_indices(starts, counts)]
+        counts_parts, values_parts = [], []
+        for leaf in self.leaves:
+            low, high = np.searchsorted(docs, [leaf.base, leaf.base + leaf.doc_count])
+            if low == high:
+                continue
+            arrays = self._mapped(leaf, fieldname)
+            term = arrays.terms.find(btext)
+            first = int(arrays.post_offsets[term])
+            local = arrays.docs[first:int(arrays.post_offsets[term + 1])]
+            rows = first + np.searchsorted(local, docs[low:high] - leaf.base)
+            begin = np.asarray(arrays.pos_offsets[rows], dtype=np.int64)
+            counts = np.asarray(arrays.pos_offsets[rows + 1], dtype=np.int64) - begin
+            counts_parts.append(counts)
+            values_parts.append(np.asarray(arrays.positions[range_indices(begin, counts)],
+                                           dtype=np.int64))
+        empty = np.zeros(0, dtype=np.int64)
+        return (np.concatenate(counts_parts) if counts_parts else empty,
+                np.concatenate(values_parts) if values_parts else empty)
 
     def _trim(self) -> None:
         """Drop the least recently used arrays beyond the budget (the newest always stays)."""

@@ -26,7 +26,7 @@ import numpy as np
 from searchapp.children import release_freed_memory
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.errors import IndexUnavailable
-from searchapp.engine.facets import FacetColumns, SegmentValues
+from searchapp.engine.facets import ColumnsMemory, FacetColumns, SegmentValues
 from searchapp.engine.fastpath import FastPath
 from searchapp.engine.postings import Leaf, PostingSource
 from searchapp.engine.query import QueryText
@@ -34,7 +34,7 @@ from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
-from searchapp.enrich.names import CanonicalNames, remember_variant_keys
+from searchapp.enrich.names import remember_variant_keys
 
 VALUE_FIELDS = ("outlet", "people", "day")
 WATCH_SECONDS = 0.1
@@ -90,9 +90,9 @@ def _whoosh_values(segment, fieldname: str) -> SegmentValues:
 
 
 def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
-                  canonical: CanonicalNames | None = None) -> Snapshot:
+                  memory: ColumnsMemory | None = None) -> Snapshot:
     """The live generation opened, reusing `previous` segments' parts where they still are
-    (and `canonical`, the canonical names as the last snapshot left them)."""
+    (and `memory`, the value tables and canonical names the last snapshot left)."""
     path = store.current_path()
     ix = store.open_current()
     try:
@@ -122,7 +122,7 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
         by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
                     for name in VALUE_FIELDS}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
-                                             by_field["day"], canonical)
+                                             by_field["day"], memory)
     except IndexUnavailable:
         ix.close()
         raise
@@ -166,7 +166,7 @@ class Snapshots:
         self._swap = threading.Lock()  # the current pointer and use counts
         self._opening = threading.Lock()  # one snapshot opened at a time
         self._watcher: threading.Thread | None = None
-        self._canonical = CanonicalNames()
+        self._memory = ColumnsMemory()
 
     def _stale(self, snapshot: Snapshot) -> bool:
         """Whether the index moved on from `snapshot`; IndexUnavailable when it is broken."""
@@ -179,7 +179,7 @@ class Snapshots:
             if current is not None and not self._stale(current):
                 return current
             fresh = open_snapshot(self.store, current.segments if current else {},
-                                  self._canonical)
+                                  self._memory)
             self._install(fresh)
         release_freed_memory()
         return fresh

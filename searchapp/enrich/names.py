@@ -318,6 +318,7 @@ class CanonicalNames:
         self.best: dict[tuple, str] = {}
         self.by_surname: dict[tuple, set[str]] = {}
         self.canonical: dict[str, str] = {}
+        self.version = 0  # changes whenever a name's canonical form does
 
     def update(self, counts: dict[str, int]) -> dict[str, str]:
         """The canonical name of every name of `counts` (the whole corpus, as it is now)."""
@@ -358,12 +359,17 @@ class CanonicalNames:
                 if not full:
                     del self.by_surname[key[1:]]
                 touched_surnames.add(key[1:])
+        moved = any(name not in counts for name in changed)
         for key in touched | (touched_surnames & self.groups.keys()):
             target = self.best.get(key)
             if len(_base_key(key)) == 1 and len(self.by_surname.get(key, ())) == 1:
                 target = next(iter(self.by_surname[key]))
             for name in self.groups.get(key, ()):
-                self.canonical[name] = target
+                if self.canonical.get(name) != target:
+                    self.canonical[name] = target
+                    moved = True
+        if moved:
+            self.version += 1
         return self.canonical
 
 
@@ -388,6 +394,7 @@ class CanonicalNames:
                 canonical[name] = target
         self.groups, self.best, self.by_surname, self.canonical = (
             groups, best, by_surname, canonical)
+        self.version += 1
         return canonical
 
 
