@@ -13,6 +13,7 @@ from dataclasses import replace
 from searchapp.article import Article
 from searchapp.enrich.authors import clean_authors
 from searchapp.enrich.outlets import clean_outlet
+from searchapp.enrich.page_debris import strip_debris
 from searchapp.enrich.title import split_headline
 
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
@@ -30,18 +31,15 @@ def clean_text(text: str) -> str:
 
 
 def normalise_article(article: Article) -> Article:
-    """Headline, clean text, tidy outlet and authors: everything but people (cheap)."""
-    body = clean_text(article.body)
+    """Headline, clean text without page debris, tidy outlet and authors: everything but
+    people (cheap)."""
+    authors = clean_authors(article.authors)
+    outlet = clean_outlet(article.outlet)
+    body, _ = strip_debris(clean_text(article.body), authors, outlet)
     title = _SPACES.sub(" ", article.title).strip()
     if not title:
         title, body = split_headline(body)
-    return replace(
-        article,
-        title=title,
-        body=body.strip(),
-        outlet=clean_outlet(article.outlet),
-        authors=clean_authors(article.authors),
-    )
+    return replace(article, title=title, body=body.strip(), outlet=outlet, authors=authors)
 
 
 def people_text(article: Article) -> str:
