@@ -1,4 +1,4 @@
-"""People extraction against CoNLL-2003 and on the bundled sample.
+"""People extraction against CoNLL-2003, on AllSides news and on the bundled sample.
 
     python -m bench.people [--data ../shared/data]
 
@@ -8,7 +8,9 @@ PER spans alone) on eng.testa (the split the model and the rules were tuned on) 
 eng.testb (never used to train or select the model);
 document-level F1 of `extract_people` on the set of distinct people per document (a
 surname-only gold mention that the document also names in full counts as that full
-name); speed in words per second on one core with peak memory; and the sample's people.
+name); speed in words per second on one core with peak memory; the hand annotation of 100
+AllSides articles (`bench.allsides_people`: P, R, F1 and byline/credit names extracted);
+and the sample's people.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from bench.allsides_people import SCORE_HEADER, dev_set_scores, score_row
 from bench.table import print_table
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.types import SearchRequest
@@ -104,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                 title="People extraction on CoNLL-2003 (PER: exact spans; doc: distinct "
                       "people per document)")
     print(f"peak memory: {peak_mb:.0f} MB")
+    if (args.data / "allsides_people" / "gold.json").exists():
+        print_table(SCORE_HEADER, [score_row("AllSides dev (100 articles)",
+                                             dev_set_scores(args.data))],
+                    title="People on AllSides news (allsides_people/SOURCE.md scoring)")
     people, facet = sample_people()
     print_table(["outlet", "people"], people, title="People of the five sample articles")
     print_table(["person facet value", "articles"], facet[:15], title="Person facet (sample)")
