@@ -29,6 +29,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,6 +119,43 @@ def _positions(hashes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     """Where each hash stands in the sorted `keys`, and whether it is there at all."""
     at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
     return at, keys[at] == hashes
+
+
+UNKNOWN_LOG_PROB = 30  # the code of a word the table does not hold: rarer than any
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """What the table knows of one word: its best given-name and surname rank buckets
+    (1: top 100 in some country ... 4: listed, 0: not a name) and the log-probability
+    codes (-log p, rounded down) of the word as written and lower-cased."""
+
+    given: int
+    family: int
+    as_written: int
+    lower: int
+
+    @property
+    def common_lower_case(self) -> bool:
+        """Written lower case far more often than as written ("Love", "Said"): at least
+        e² times as often, by the codes; both forms must be in the table ("Elif" is not,
+        capitalised, whatever "elif" is)."""
+        return self.as_written < UNKNOWN_LOG_PROB and self.lower <= self.as_written - 2
+
+
+@lru_cache(maxsize=65536)
+def word_stats(word: str) -> WordStats:
+    table = _table()
+
+    def code(key: str, hashes: str, values: str, missing: int) -> int:
+        at, known = _positions(np.array([get_string_id(key)], dtype=np.uint64), table[hashes])
+        return int(table[values][at[0]]) if known[0] else missing
+
+    name = code(word.lower(), "name_hashes", "name_codes", 0)
+    width = len(RANK_BUCKETS) + 2
+    return WordStats(name // width, name % width,
+                     code(word, "word_hashes", "log_probs", UNKNOWN_LOG_PROB),
+                     code(word.lower(), "word_hashes", "log_probs", UNKNOWN_LOG_PROB))
 
 
 def lexicon_columns(doc, attrs: tuple = ()) -> np.ndarray:

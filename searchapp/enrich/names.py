@@ -15,7 +15,8 @@ TITLES = {
     "prince", "princess", "senator", "sen", "rep", "representative", "governor", "gov",
     "mayor", "judge", "justice", "chairman", "chairwoman", "director", "ambassador",
     "envoy", "commissioner", "leader", "deputy", "chief", "comrade", "mr", "mrs", "ms",
-    "miss", "dr", "sir", "dame", "lord", "lady", "pope", "sheikh", "gen", "col", "lt",
+    "miss", "dr", "sir", "dame", "lord", "lady", "pope", "sheikh", "emperor", "empress",
+    "tsar", "czar", "gen", "col", "lt",
     "capt", "sgt", "adm", "speaker", "attorney", "former", "late", "defense", "defence",
     "interior", "finance", "trade", "adviser", "advisor", "coach", "manager", "professor",
     "prof", "rev", "reverend", "father", "sister", "brother", "saint", "st", "officer",
@@ -70,6 +71,7 @@ def clean_name(span: str) -> str | None:
     "President Biden's" -> "Biden"; "Foreign Minister Sergey Lavrov" -> "Sergey Lavrov".
     Remembered: each mention is cleaned several times, and names repeat across articles.
     """
+    span = span.split(":")[0]  # no name holds a colon: "John Bolton':Former Trump"
     tokens = [_strip_edges(t) for t in _NICKNAME.sub("", span).split()]
     tokens = [t for t in tokens if t]
     if tokens:
@@ -149,10 +151,10 @@ def _surname_form(name: str) -> bool:
 
 def _surnames_in_longer_names(names: list[str]) -> set[str]:
     """Surname forms ending a longer name among `names`: "De Gaulle" beside "Charles de
-    Gaulle", "Trump Jr." beside "Donald Trump Jr." (but "Al Gore" beside "Tipper Gore"
-    is a name of its own)."""
+    Gaulle", "Trump Jr." beside "Donald Trump Jr.", "Wasserman Schultz" beside "Debbie
+    Wasserman Schultz" (but "Al Gore" beside "Tipper Gore" is a name of its own)."""
     distinct = list(dict.fromkeys(names))  # an article repeats its names many times
-    return {name for name in distinct if _surname_form(name)
+    return {name for name in distinct if (_surname_form(name) or len(name.split()) > 1)
             and any(_shortens(name, other) for other in distinct)}
 
 

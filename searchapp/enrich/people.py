@@ -19,6 +19,13 @@ from spacy.strings import get_string_id
 
 from searchapp.enrich.blas_ops import BlasOps, one_blas_thread
 from searchapp.enrich.extractor_version import MODEL_DIR
+from searchapp.enrich.name_evidence import (
+    EVENT_WORDS,
+    common_word,
+    no_lone_name,
+    not_a_person_mention,
+    trimmed_and_extended,
+)
 from searchapp.enrich.names import (
     GENERATION,
     NEVER_PEOPLE,
@@ -240,9 +247,32 @@ def _person_spans(doc, ents, votes: dict[str, Counter], other_words: set[str]) -
         text = doc[i].text
         if i not in covered and text not in other_words and clean_name(text) in one_word:
             spans.append(doc[i:i + 1])
-    spans = _joined_over_nicknames(doc, sorted(spans, key=lambda span: span.start))
+    spans = _reread(doc, spans, other_words)
+    spans = _joined_over_nicknames(doc, spans)
     spans = _joined_over_particles(doc, spans)
     return [_with_suffix(doc, span) for span in spans]
+
+
+def _reread(doc, spans: list, other_words: set[str]) -> list:
+    """The mentions that `name_evidence` leaves, trimmed and grown, in text order and
+    without overlaps (the longer kept)."""
+    taken = {i for span in spans for i in range(span.start, span.end)}
+    reread = []
+    for span in spans:
+        if not_a_person_mention(doc, span):
+            continue
+        changed = trimmed_and_extended(doc, span, other_words, taken, _in_headline(doc, span))
+        reread.append(changed if changed is span or clean_name(changed.text) else span)
+    kept = sorted(reread, key=lambda span: (span.start, -len(span)))
+    out: list = []
+    for span in kept:
+        if out and span.start < out[-1].end:
+            longer = doc[out[-1].start:max(span.end, out[-1].end)]
+            if clean_name(longer.text):
+                out[-1] = longer
+            continue
+        out.append(span)
+    return out
 
 
 _QUOTES = frozenset({'"', "'"})
@@ -332,8 +362,9 @@ def _long_regnal(word: str) -> bool:
 def _with_suffix(doc, span):
     """The span with the generation suffix or regnal number written after it, if any."""
     end = span.end
-    if end + 1 < len(doc) and doc[end].text == "," and GENERATION.fullmatch(doc[end + 1].text):
-        end += 1
+    if end + 1 < len(doc) and doc[end].text == "," and (
+            GENERATION.fullmatch(doc[end + 1].text) or _long_regnal(doc[end + 1].text)):
+        end += 1  # "Donald Trump, Jr.", "J. Harvie Wilkinson, III"
     if end >= len(doc):
         return span
     suffix = doc[end].text
@@ -415,8 +446,33 @@ def people_in_doc(doc) -> list[str]:
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     outvoted = _outvoted_lone_names(ents, labels, votes)
-    return [p for p in resolve_in_article(completed) if p in titled or (
-        p not in places and p not in outvoted and p.casefold() not in _NO_PERSON)]
+    people = [p for p in resolve_in_article(completed) if p in titled or (
+        p not in places and p not in outvoted and p.casefold() not in _NO_PERSON
+        and (" " in p or not no_lone_name(p, text, places)))]
+    return _joined_splits(_first_names_folded(people), text)
+
+
+def _first_names_folded(people: list[str]) -> list[str]:
+    """Without a lone given name that opens exactly one of the article's full names
+    ("Hillary" where "Hillary Clinton" is named): the same person."""
+    firsts = Counter(p.split()[0] for p in people if " " in p)
+    return [p for p in people if " " in p or firsts[p] != 1]
+
+
+def _joined_splits(people: list[str], text: str) -> list[str]:
+    """One name for a name the model split in two overlapping halves: "Sarah Huckabee"
+    and "Huckabee Sanders" are "Sarah Huckabee Sanders" when the text writes that."""
+    out = list(people)
+    for a in people:
+        for b in people:
+            if a == b or a not in out or b not in out or " " not in a or " " not in b:
+                continue
+            if a.split()[-1] == b.split()[0]:
+                joined = " ".join(a.split() + b.split()[1:])
+                if joined in text:
+                    out[out.index(a)] = joined
+                    out.remove(b)
+    return list(dict.fromkeys(out))
 
 
 # Checked on the final names too: trimming "Capitol Hill Republicans" or completing a lone
@@ -440,12 +496,14 @@ def _outvoted_lone_names(ents, labels: list[str], votes: dict[str, Counter]) -> 
 
 
 def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
-    """The most frequent "Given Surname" written in the text, if any."""
+    """The most frequent "Given Surname" written in the text, if any ("Hurricane" and
+    "Removing" are no given names)."""
     pattern = re.compile(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) {re.escape(surname)}\b")
     candidates = Counter(
         given for given in pattern.findall(text)
         if given.casefold() not in TITLES and given.casefold() not in NEVER_PEOPLE
         and given.casefold() not in STOP_WORDS and given not in not_names
+        and not common_word(given) and given.casefold() not in EVENT_WORDS
     )
     if not candidates:
         return None

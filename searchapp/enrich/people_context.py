@@ -1,9 +1,8 @@
 """What an article's metadata adds to the people found in its text.
 
-The model sees only text; the article also knows its outlet and its authors. The outlet
-is not a person however the model tagged it ("told Al Jazeera"), a byline the text prints
-("By Nectar Gan and Simone McCarthy, CNN") names people the model may miss, and first
-mention is measured on the text itself, so a headline that says "Putin" puts Vladimir
+The model sees only text; the article also knows its outlet. The outlet is not a person
+however the model tagged it ("told Al Jazeera"), and first mention is measured on the
+text itself, so a headline that says "Putin" puts Vladimir
 Putin first even when the model only tagged him in the body. A title-cased headline also
 misleads the model ("Putin Discusses ..."): a name seen only on such lines that holds
 another person's surname is that person. Cheap and deterministic, so it runs on cached
@@ -15,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from searchapp.article import Article
-from searchapp.enrich.names import fold, surname, variant_key
+from searchapp.enrich.names import fold, surname
 
 
 def _first_position(text: str, words: str) -> int | None:
@@ -49,18 +48,14 @@ def _headline_artefact(name: str, surnames: Counter, text: str) -> bool:
 
 
 def settle_people(article: Article, text: str, names: list[str]) -> list[str]:
-    """`names` (from the model) without the outlet, plus authors the text names, in order
-    of first mention in `text`."""
+    """`names` (from the model) without the outlet, in order of first mention in `text`.
+
+    The article's authors are not added: a byline is not a mention (the page-debris step
+    has already taken bylines, credits and bios out of `text`)."""
     outlet = fold(article.outlet) if article.outlet else None
     people = [n for n in names if fold(n) != outlet]
     surnames = Counter(surname(n) for n in people if " " in n)
     people = [n for n in people if not _headline_artefact(n, surnames, text)]
-    known = {variant_key(n) for n in people}
-    for author in article.authors:
-        if (len(author.split()) > 1 and variant_key(author) not in known
-                and _first_position(text, author) is not None):
-            people.append(author)
-            known.add(variant_key(author))
     last_words = Counter(surname(n) for n in people)
     positions: list[int] = []
     for name in people:
