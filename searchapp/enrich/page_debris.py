@@ -57,7 +57,9 @@ _CREDIT_PATTERNS = [
     re.compile(rf"\(?\b{_NAME} ?/ ?{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})*\b\)?(?!/| [a-z])"),
     # "REUTERS/Zach Gibson", "(Reuters/Jonathan Ernst)", "AP Photo/Evan Vucci"
     re.compile(rf"\(?\b(?:REUTERS|Reuters|AP Photo|AP|AFP|EPA|Getty Images) ?/ ?"
-               rf"(?:File\b|{_NAME}\b)\)?"),
+               rf"(?:File\b|(?!{_AGENCY}\b){_NAME}\b)\)?"),
+    # "AFP/Getty Images", "Bloomberg/Bloomberg via Getty Images": agencies only
+    re.compile(rf"\(?\b{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})+\b\)?(?!/| [a-z])"),
     # "Photograph: Julius Constantine Motal/AP", "Image copyright Getty Images"
     re.compile(rf"\b(?:Photograph|Photo credit|Credit|Picture|Image copyright|Photo by|"
                rf"Photos by|Image source)(?::| by)? ?(?:{_AGENCY}|{_NAME})"
