@@ -72,8 +72,24 @@ def _layout(args):
     return parse_field_map(args.map) if args.map else None
 
 
+WRITE_NICE_ENV = "SEARCHAPP_WRITE_NICE"
+DEFAULT_WRITE_NICE = 10
+
+
+def _yield_to_serving() -> None:
+    """Run a build or an add (and its extraction processes) at a lower CPU priority, so
+    the workers answering queries on the same cores stay fast while people are extracted;
+    on an idle machine the niceness costs nothing."""
+    try:
+        os.nice(max(0, int(os.environ.get(WRITE_NICE_ENV, DEFAULT_WRITE_NICE))))
+    except (ValueError, OSError):
+        pass
+
+
 def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
+
+    _yield_to_serving()
 
     report = IngestReport()
     with _progress("indexing") as bar:
@@ -92,6 +108,8 @@ def cmd_build(args) -> int:
 
 def cmd_add(args) -> int:
     from searchapp.pipeline import add_stream, add_to_index
+
+    _yield_to_serving()
 
     if STDIN in map(str, args.sources):
         if len(args.sources) > 1:
