@@ -11,7 +11,7 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from searchapp import __version__
-from searchapp.api import articles, discovery, health, search
+from searchapp.api import articles, discovery, health, research, search
 from searchapp.api.engine_access import EXTENSION_KEY
 from searchapp.api.errors import register_error_handlers
 from searchapp.api.security import secure
@@ -54,7 +54,7 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
     if warm:
         warm_app(app)
     api = Api(app)
-    for module in (search, articles, discovery, health):
+    for module in (search, articles, discovery, research, health):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
     secure(app, settings.cors_origins)

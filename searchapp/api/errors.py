@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import MethodNotAllowed
 
-from searchapp.engine import IndexUnavailable, InvalidQuery, QueryTimeout
+from searchapp.engine import IndexUnavailable, InvalidQuery, QueryTimeout, TooManyBuckets
 
 RETRY_AFTER_SECONDS = "1"
 
@@ -34,6 +34,11 @@ def register_error_handlers(app: Flask) -> None:
     def invalid_query(error):
         return _json(422, "Unprocessable Entity", "The query cannot be answered as written.",
                      errors={"query": {"q": [str(error)]}})
+
+    @app.errorhandler(TooManyBuckets)
+    def too_many_buckets(error):
+        return _json(422, "Unprocessable Entity", "The timeline would have too many periods.",
+                     errors={"query": {"date_interval": [str(error)]}})
 
     @app.errorhandler(QueryTimeout)
     def query_timeout(error):

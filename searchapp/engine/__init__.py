@@ -9,6 +9,7 @@ from searchapp.engine.errors import (
     QueryTimeout,
     QueryTooExpensive,
     RebuildRunning,
+    TooManyBuckets,
 )
 from searchapp.engine.indexer import BuildStats, Indexer
 from searchapp.engine.searcher import Searcher
@@ -16,4 +17,4 @@ from searchapp.engine.store import IndexStore
 
 __all__ = ["BuildRefused", "BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore",
            "IndexUnavailable", "InvalidQuery", "QueryTimeout", "QueryTooExpensive",
-           "RebuildRunning", "Searcher"]
+           "RebuildRunning", "Searcher", "TooManyBuckets"]

@@ -36,3 +36,8 @@ class QueryTooExpensive(InvalidQuery):
 
 class QueryTimeout(RuntimeError):
     """The request used up its time budget (the API answers 503: narrow it or retry)."""
+
+
+class TooManyBuckets(InvalidQuery):
+    """A timeline would have more periods than a chart can show (a day interval over
+    centuries of outlier dates)."""

@@ -295,6 +295,35 @@ class DayColumn:
         ]
 
 
+def periods(first: date, last: date, interval: str) -> list[DateBucket]:
+    """Every period of `interval` from the one holding `first` to the one holding
+    `last`, with count 0: the continuous x-axis of a chart."""
+    start = _period_start(first, interval)
+    out = []
+    while start <= last:
+        bucket = _date_bucket(start, interval, 0)
+        out.append(bucket)
+        start = bucket.end + timedelta(days=1)
+    return out
+
+
+def period_count(first: date, last: date, interval: str) -> int:
+    """How many periods `periods` would give (without building them)."""
+    days = (last - first).days
+    return {"day": days + 1, "week": days // 7 + 2, "month": days // 28 + 2}.get(
+        interval, last.year - first.year + 1)
+
+
+def _period_start(day: date, interval: str) -> date:
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return date(day.year, 1, 1)
+
+
 def _count_distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct keys in order with their counts; a bincount when the keys span a range
     not much wider than their number (dates do), which is several times faster than

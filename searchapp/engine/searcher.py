@@ -22,6 +22,8 @@ from searchapp.engine.discovery import (
 from searchapp.engine.errors import IndexUnavailable, QueryTimeout
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.fastpath import top_documents
+from searchapp.engine.matching import all_of, filter_masks, matching
+from searchapp.engine.research import export_order, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
 from searchapp.engine.snippets import lead
@@ -33,9 +35,9 @@ from searchapp.engine.types import (
     IndexStats,
     SearchRequest,
     SearchResult,
+    Timeline,
+    TimelineRequest,
 )
-
-FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
 
 
 def _positive_leaves(q: wq.Query):
@@ -62,6 +64,40 @@ def _canonical_people(columns: FacetColumns, stored: str | None) -> list[str]:
 
 def _published(value) -> date | None:
     return value.date() if value is not None else None
+
+
+class Export:
+    """An export's articles as `ArticleRecord`s (body empty unless asked for)."""
+
+    def __init__(self, context, snap: Snapshot, order: np.ndarray, with_body: bool):
+        self._context, self._snap, self._with_body = context, snap, with_body
+        self.order = order
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[ArticleRecord]:
+        try:
+            for stored in stored_in_order(self._snap, self.order):
+                yield _record(self._snap, stored, self._with_body)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._context.__exit__(None, None, None)
+
+
+def _record(snap: Snapshot, stored: dict, with_body: bool) -> ArticleRecord:
+    return ArticleRecord(
+        id=stored["id"], title=stored.get("title", ""),
+        body=stored.get("body", "") if with_body else "",
+        outlet=stored.get("outlet", ""), published=_published(stored.get("published")),
+        authors=split_list(stored.get("authors")),
+        people=_canonical_people(snap.columns, stored.get("people")),
+        url=stored.get("url", ""))
 
 
 class Searcher:
@@ -116,45 +152,11 @@ class Searcher:
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _matching(self, snap: Snapshot, q: wq.Query, budget: Budget
-                  ) -> tuple[np.ndarray, np.ndarray | None, frozenset[str] | None]:
-        """Documents that match the query text alone, their scores when the vectorised
-        path could compute them (else None: whoosh scores the top hits), and the words
-        to highlight (None: take them from the query)."""
-        cols = snap.columns
-        if isinstance(q, wq.Every) and not q.fieldname:
-            return cols.live.copy(), None, frozenset()
-        evaluated = snap.fast.evaluate(q, budget)
-        if evaluated is not None:
-            return evaluated.mask, evaluated.scores, evaluated.highlight
-        mask = np.zeros(cols.doc_count, dtype=bool)
-        ids = []
-        for i, docnum in enumerate(snap.searcher.docs_for_query(q)):
-            if i % FALLBACK_CHECK_EVERY == 0:
-                budget.check_time()
-            ids.append(docnum)
-        mask[np.asarray(ids, dtype=np.int64)] = True
-        return mask & cols.live, None, None
-
-    def _filter_masks(self, snap: Snapshot, request: SearchRequest) -> dict[str, np.ndarray]:
-        """One mask per active filter, keyed by the facet it belongs to."""
-        cols = snap.columns
-        masks: dict[str, np.ndarray] = {}
-        if request.outlets:
-            masks["outlet"] = cols.outlet.mask_for(request.outlets, cols.doc_count)
-        if request.people:
-            masks["person"] = cols.person.mask_for(request.people, cols.doc_count)
-        if request.date_from or request.date_to:
-            masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
-        return masks
-
     def _search(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
         q = snap.query_text.parse(request.q)
-        matched, scores, highlight = self._matching(snap, q, budget)
-        masks = self._filter_masks(snap, request)
-        final = matched.copy()
-        for mask in masks.values():
-            final &= mask
+        matched, scores, highlight = matching(snap, q, budget)
+        masks = filter_masks(snap, request)
+        final = all_of(matched, masks)
 
         budget.check_time()
         facets, interval = self._facets(snap, request, matched, masks)
@@ -302,6 +304,27 @@ class Searcher:
                 last_day=_day(int(known.max())) if len(known) else None,
                 without_date=int(len(days) - len(known)),
             )
+
+    # -- research ----------------------------------------------------------------------------
+    def timeline(self, request: TimelineRequest) -> Timeline:
+        """Per period, the articles each query matches next to all articles in the filters."""
+        started = time.perf_counter()
+        with self._snapshot() as snap:
+            interval, series = timeline_series(snap, request, self._budget())
+        return Timeline(interval, round((time.perf_counter() - started) * 1000, 2), series)
+
+    def export(self, request: SearchRequest, with_body: bool = False) -> Export:
+        """Every matching article in the request's sort, read one at a time as the caller
+        iterates; the snapshot is held until the iteration ends or `close()` is called.
+        InvalidQuery / QueryTimeout are raised here, before anything is read."""
+        context = self._snapshot()
+        snap = context.__enter__()
+        try:
+            order = export_order(snap, request, self._budget())
+        except BaseException:
+            context.__exit__(None, None, None)
+            raise
+        return Export(context, snap, order, with_body)
 
     # -- discovery ---------------------------------------------------------------------------
     def facet_values(self, field: str, prefix: str, size: int) -> list[FacetBucket]:

@@ -92,3 +92,45 @@ class IndexStats:
     first_day: date | None
     last_day: date | None
     without_date: int
+
+
+MAX_TIMELINE_QUERIES = 5
+MAX_TIMELINE_BUCKETS = 5000
+
+
+@dataclass
+class TimelineRequest:
+    """Attention over time: for each query, the matching articles per period next to all
+    the articles in the same filters."""
+
+    queries: list[str] = field(default_factory=lambda: [""])
+    outlets: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    date_interval: str | None = None
+
+
+@dataclass
+class TimelineBucket:
+    value: str
+    start: date
+    end: date
+    count: int
+    total: int
+    ratio: float
+
+
+@dataclass
+class TimelineSeries:
+    q: str
+    total: int
+    undated: int
+    buckets: list[TimelineBucket]
+
+
+@dataclass
+class Timeline:
+    date_interval: str
+    took_ms: float
+    series: list[TimelineSeries]

@@ -23,6 +23,8 @@ from gunicorn.workers.sync import SyncWorker
 
 from searchapp.server.limits import CLIENT_SECONDS, MAX_REQUEST_LINE, SEND_SECONDS
 
+ALIVE_EVERY_SECONDS = 1.0
+
 message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, MAX_REQUEST_LINE)
 
 
@@ -40,11 +42,15 @@ util.write_error = write_json_error
 
 
 class _ClientWithDeadline:
-    """The client socket, its reads bounded by one deadline for the whole request."""
+    """The client socket, its reads bounded by one deadline for the whole request; each
+    write also tells the arbiter the worker is alive (`alive`), so a long streamed answer
+    (an export of the whole index) is not killed for silence while it makes progress."""
 
-    def __init__(self, sock: socket.socket, seconds: float):
+    def __init__(self, sock: socket.socket, seconds: float, alive=None):
         self._sock = sock
         self._deadline = time.monotonic() + seconds
+        self._alive = alive
+        self._told = time.monotonic()
 
     def recv(self, *args):
         """As recv, but past the deadline the client counts as gone (b"": gunicorn closes
@@ -60,7 +66,11 @@ class _ClientWithDeadline:
 
     def sendall(self, *args):
         self._sock.settimeout(SEND_SECONDS)
-        return self._sock.sendall(*args)
+        result = self._sock.sendall(*args)
+        if self._alive is not None and time.monotonic() - self._told > ALIVE_EVERY_SECONDS:
+            self._told = time.monotonic()
+            self._alive()
+        return result
 
     def send(self, *args):
         self._sock.settimeout(SEND_SECONDS)
@@ -74,4 +84,5 @@ class JsonErrorWorker(SyncWorker):
     """SyncWorker; importing this module installs the JSON errors and the longer line."""
 
     def handle(self, listener, client, addr):
-        super().handle(listener, _ClientWithDeadline(client, CLIENT_SECONDS), addr)
+        super().handle(listener, _ClientWithDeadline(client, CLIENT_SECONDS, self.notify),
+                       addr)

@@ -1,0 +1,80 @@
+"""marshmallow schemas of the research endpoints: /timeline and /export."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from searchapp.api.schemas import MAX_QUERY_CHARS, SearchArgsSchema
+from searchapp.engine.types import DATE_INTERVALS, MAX_TIMELINE_QUERIES
+
+EXPORT_FORMATS = ("csv", "jsonl")
+
+
+class _Filters(Schema):
+    """The filters of /search, shared: outlet, person, date range."""
+
+    outlet = SearchArgsSchema._declared_fields["outlet"]
+    person = SearchArgsSchema._declared_fields["person"]
+    date_from = SearchArgsSchema._declared_fields["date_from"]
+    date_to = SearchArgsSchema._declared_fields["date_to"]
+
+    @validates_schema
+    def _check_range(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("must not be before date_from", field_name="date_to")
+
+
+class TimelineArgsSchema(_Filters):
+    """Query-string parameters of GET /api/v1/timeline; unknown ones are an error."""
+
+    q = fields.List(
+        fields.String(validate=validate.Length(max=MAX_QUERY_CHARS)),
+        load_default=lambda: [""],
+        validate=validate.Length(min=1, max=MAX_TIMELINE_QUERIES,
+                                 error=f"Give 1 to {MAX_TIMELINE_QUERIES} queries."),
+        metadata={"description": f"Query text as in /search, repeatable: one line per query "
+                  f"(at most {MAX_TIMELINE_QUERIES}). Missing: every article."},
+    )
+    date_interval = fields.String(
+        load_default=None, validate=validate.OneOf(DATE_INTERVALS),
+        metadata={"description": "Period of each point; chosen from the data if absent."},
+    )
+
+
+class TimelineBucketSchema(Schema):
+    value = fields.String(metadata={"description": "2020-03-02, 2020-W10, 2020-03 or 2020."})
+    start = fields.Date()
+    end = fields.Date()
+    count = fields.Integer(metadata={"description": "Articles the query matches in the period."})
+    total = fields.Integer(metadata={"description": "All articles in the same filters, "
+                                                    "without the query text."})
+    ratio = fields.Float(metadata={"description": "count / total (0 when total is 0)."})
+
+
+class TimelineSeriesSchema(Schema):
+    q = fields.String()
+    total = fields.Integer(metadata={"description": "Matching articles, as /search's total."})
+    undated = fields.Integer(metadata={"description": "Matching articles without a date "
+                                                      "(in no period)."})
+    buckets = fields.List(fields.Nested(TimelineBucketSchema))
+
+
+class TimelineSchema(Schema):
+    date_interval = fields.String()
+    took_ms = fields.Float()
+    series = fields.List(fields.Nested(TimelineSeriesSchema))
+
+
+class ExportArgsSchema(_Filters):
+    """Query-string parameters of GET /api/v1/export; unknown ones are an error."""
+
+    format = fields.String(load_default="csv", validate=validate.OneOf(EXPORT_FORMATS),
+                           metadata={"description": "csv (one row per article) or jsonl."})
+    q = SearchArgsSchema._declared_fields["q"]
+    sort = SearchArgsSchema._declared_fields["sort"]
+    body = fields.Boolean(load_default=False,
+                          metadata={"description": "Include each article's full text."})
+    bom = fields.Boolean(load_default=False,
+                         metadata={"description": "Start a CSV with a UTF-8 byte-order mark "
+                                                  "(Excel needs it to read UTF-8)."})

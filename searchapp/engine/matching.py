@@ -1,0 +1,62 @@
+"""Which documents a query text and a request's filters select, shared by search, the
+timeline and the export."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from whoosh import query as wq
+
+from searchapp.engine.budget import Budget
+from searchapp.engine.snapshots import Snapshot
+
+FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
+
+
+class Filters(Protocol):
+    outlets: list[str]
+    people: list[str]
+    date_from: object
+    date_to: object
+
+
+def matching(snap: Snapshot, q: wq.Query, budget: Budget
+             ) -> tuple[np.ndarray, np.ndarray | None, frozenset[str] | None]:
+    """Documents that match the query text alone, their scores when the vectorised path
+    could compute them (else None: whoosh scores the top hits), and the words to
+    highlight (None: take them from the query)."""
+    cols = snap.columns
+    if isinstance(q, wq.Every) and not q.fieldname:
+        return cols.live.copy(), None, frozenset()
+    evaluated = snap.fast.evaluate(q, budget)
+    if evaluated is not None:
+        return evaluated.mask, evaluated.scores, evaluated.highlight
+    mask = np.zeros(cols.doc_count, dtype=bool)
+    ids = []
+    for i, docnum in enumerate(snap.searcher.docs_for_query(q)):
+        if i % FALLBACK_CHECK_EVERY == 0:
+            budget.check_time()
+        ids.append(docnum)
+    mask[np.asarray(ids, dtype=np.int64)] = True
+    return mask & cols.live, None, None
+
+
+def filter_masks(snap: Snapshot, request: Filters) -> dict[str, np.ndarray]:
+    """One mask per active filter, keyed by the facet it belongs to."""
+    cols = snap.columns
+    masks: dict[str, np.ndarray] = {}
+    if request.outlets:
+        masks["outlet"] = cols.outlet.mask_for(request.outlets, cols.doc_count)
+    if request.people:
+        masks["person"] = cols.person.mask_for(request.people, cols.doc_count)
+    if request.date_from or request.date_to:
+        masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
+    return masks
+
+
+def all_of(base: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
+    out = base.copy()
+    for mask in masks.values():
+        out &= mask
+    return out
