@@ -143,6 +143,8 @@ async function renderSearch(state) {
     renderFacet("outlet", data.facets.outlet || [], state);
     renderFacet("person", data.facets.person || [], state);
     renderHistogram(data.facets.date || [], data.date_interval, state);
+    renderDownload(state);
+    if ($("#timeline-panel").open) drawTimeline(state);
   } catch (error) {
     if (inflight !== ticket) return;
     $("#results").replaceChildren();
@@ -269,6 +271,98 @@ function renderHistogram(buckets, interval, state) {
   }
 }
 
+// ---- export and attention over time -------------------------------------------------------
+function renderDownload(state) {
+  const params = searchParams(state);
+  params.set("sort", state.sort);
+  params.set("format", "csv");
+  params.set("bom", "true"); // spreadsheets read UTF-8 by its byte-order mark
+  $("#download").href = `${API}/export?${params}`;
+}
+
+const LINE_COLOURS = ["#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#a16207"];
+const SVG = "http://www.w3.org/2000/svg";
+const CHART = { width: 640, height: 240, left: 48, right: 8, top: 10, bottom: 28 };
+
+function svg(tag, attrs = {}, text = "") {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function timelineQueries(state) {
+  const extra = $("#compare").value.split("\n").map((line) => line.trim()).filter(Boolean);
+  return [state.q, ...extra].slice(0, 5);
+}
+
+async function drawTimeline(state) {
+  const params = searchParams(state);
+  params.delete("q");
+  timelineQueries(state).forEach((q) => params.append("q", q));
+  const status = $("#timeline-status");
+  try {
+    const data = await getJSON("/timeline", params);
+    status.hidden = true;
+    plotTimeline(data, $("#normalised").checked);
+  } catch (error) {
+    $("#timeline-figure").hidden = true;
+    status.hidden = false;
+    status.className = "status error";
+    status.textContent = `The timeline could not be drawn (${error.message}).`;
+  }
+}
+
+function plotTimeline(data, normalised) {
+  const chart = $("#timeline-chart");
+  const periods = data.series[0] ? data.series[0].buckets : [];
+  const value = (b) => (normalised ? b.ratio : b.count);
+  const top = Math.max(normalised ? 0.01 : 1, ...data.series.flatMap((s) => s.buckets.map(value)));
+  const { width, height, left, right, bottom } = CHART;
+  const plotW = width - left - right;
+  const plotH = height - CHART.top - bottom;
+  const x = (i) => left + (periods.length > 1 ? (i / (periods.length - 1)) * plotW : plotW / 2);
+  const y = (v) => CHART.top + plotH - (v / top) * plotH;
+  const format = (v) => (normalised ? `${(v * 100).toFixed(v * 100 < 10 ? 1 : 0)}%` : v.toLocaleString());
+  chart.replaceChildren(
+    svg("line", { class: "axis", x1: left, y1: CHART.top + plotH, x2: width - right, y2: CHART.top + plotH }),
+    svg("line", { class: "axis", x1: left, y1: CHART.top, x2: left, y2: CHART.top + plotH }),
+    svg("text", { class: "tick", x: left - 4, y: CHART.top + 10, "text-anchor": "end" }, format(top)),
+    svg("text", { class: "tick", x: left - 4, y: CHART.top + plotH, "text-anchor": "end" }, format(0)),
+  );
+  if (periods.length) {
+    chart.append(
+      svg("text", { class: "tick", x: left, y: height - 8 }, periods[0].value),
+      svg("text", { class: "tick", x: width - right, y: height - 8, "text-anchor": "end" },
+        periods[periods.length - 1].value));
+  }
+  data.series.forEach((series, i) => {
+    const points = series.buckets.map((b, j) => `${x(j).toFixed(1)},${y(value(b)).toFixed(1)}`);
+    chart.append(svg("polyline", { points: points.join(" "), stroke: LINE_COLOURS[i],
+      "data-q": series.q }));
+    if (series.buckets.length <= 60) { // dots show each period (and a lone one at all)
+      series.buckets.forEach((b, j) => chart.append(svg("circle", {
+        cx: x(j).toFixed(1), cy: y(value(b)).toFixed(1), r: 3, fill: LINE_COLOURS[i] },
+      )));
+    }
+  });
+  $("#timeline-caption").textContent = `${normalised ? "Share of all articles" : "Articles"} ` +
+    `per ${data.date_interval}` + (periods.length ? `, ${periods[0].value} to ` +
+    `${periods[periods.length - 1].value}` : ": no dated articles");
+  $("#timeline-legend").replaceChildren(...data.series.map((series, i) => el("li", {},
+    el("span", { class: "swatch", style: { background: LINE_COLOURS[i] } }),
+    `${series.q || "all articles"} (${series.total.toLocaleString()})`)));
+  const rows = [["query", "period", "start", "end", "count", "total", "ratio"]];
+  data.series.forEach((series) => series.buckets.forEach((b) => rows.push(
+    [series.q, b.value, b.start, b.end, b.count, b.total, b.ratio])));
+  const csvText = rows.map((row) => row.map((cell) =>
+    `"${String(cell).replace(/"/g, '""')}"`).join(",")).join("\r\n");
+  const link = $("#timeline-csv");
+  if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([csvText], { type: "text/csv" }));
+  $("#timeline-figure").hidden = false;
+}
+
 async function renderArticle(state) {
   const box = $("#article");
   box.replaceChildren(el("p", {}, "Loading…"));
@@ -348,6 +442,14 @@ document.addEventListener("DOMContentLoaded", () => {
     history.pushState(null, "", location.pathname);
     render();
   });
+  $("#timeline-panel").addEventListener("toggle", () => {
+    if ($("#timeline-panel").open) drawTimeline(readState());
+  });
+  $("#timeline-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    drawTimeline(readState());
+  });
+  $("#normalised").addEventListener("change", () => drawTimeline(readState()));
   window.addEventListener("popstate", render);
   render();
 });
