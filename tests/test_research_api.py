@@ -149,3 +149,32 @@ def test_bad_export_requests_name_the_parameter(client, args, field):
 def test_research_endpoints_are_in_the_openapi_spec(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/api/v1/timeline", "/api/v1/export"} <= set(paths)
+
+
+def test_a_real_server_streams_a_whole_export_and_survives_a_hang_up(tmp_path):
+    import socket
+    import urllib.parse
+
+    from tests.servers import SEARCHAPP_SERVE, fetch, get_json, serving
+
+    many = [{"id": f"n{i:05d}", "title": f"Harbour report {i}", "outlet": "Wire",
+             "published": f"2021-{1 + i % 12:02d}-01", "body": "The harbour reopened. " * 20}
+            for i in range(3000)]
+    index_dir = tmp_path / "index"
+    build_index(IndexStore(index_dir), [write_jsonl(tmp_path / "many.jsonl", many)],
+                workers=1, people=False)
+    with serving(SEARCHAPP_SERVE + ["--index-dir", str(index_dir), "--workers", "1"],
+                 index_dir) as base:
+        # a client that reads one chunk and hangs up does not hold the worker
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"GET /api/v1/export?format=jsonl&body=true HTTP/1.1\r\n"
+                         b"Host: x\r\nConnection: close\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        assert get_json(f"{base}/api/v1/health")[0] == 200
+        status, headers, body = fetch(f"{base}/api/v1/export?format=csv", timeout=60)
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+        assert status == 200 and headers["X-Total-Count"] == "3000" and len(rows) == 3000
+        assert {r["id"] for r in rows} == {a["id"] for a in many}
+        days = [r["published"] for r in rows]
+        assert days == sorted(days, reverse=True)  # no query text: newest first
