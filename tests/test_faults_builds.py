@@ -171,6 +171,27 @@ def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
     assert live(live_index)[1] == SAMPLE_COUNT
 
 
+def test_ctrl_c_mid_rebuild_exits_at_once_and_leaves_no_process(live_index, tmp_path):
+    source = generated(tmp_path / "big.jsonl", 20_000)
+    good = live(live_index)
+    build = _start_build(source, live_index)
+    try:
+        # the pool's two extraction processes and whoosh's two writer processes are up
+        _wait_for(lambda: len(generation_names(live_index)) > 1 and len(children(build.pid)) >= 4)
+        forked = children(build.pid)
+        build.send_signal(signal.SIGINT)
+        build.wait(timeout=30)
+        _wait_for(lambda: not any(_alive(pid) for pid in forked), seconds=10)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode != 0
+    # whoosh's writer processes printed their own tracebacks (and after an unexpected
+    # error, blocked on their job queue, kept the command from ever exiting)
+    assert "Traceback" not in build.stderr.read()
+    assert live(live_index) == good, "the interrupted build never went live"
+
+
 def test_add_and_delete_during_a_rebuild_are_not_lost(tmp_path):
     index_dir = tmp_path / "index"
     old = generated(tmp_path / "old.jsonl", 100, prefix="old")

@@ -140,6 +140,9 @@ class FastSegmentWriter(SegmentWriter):
         remove_unused(self._folder, {segment.segid for segment in segments})
 
 
+TASK_STOP_SECONDS = 5
+
+
 class FastMpWriter(multiproc.MpWriter, FastSegmentWriter):
     """whoosh's multiprocess writer, its subprocesses writing FastSegmentWriter segments.
 
@@ -147,6 +150,18 @@ class FastMpWriter(multiproc.MpWriter, FastSegmentWriter):
     `SegmentWriter` name, which `install` points at FastSegmentWriter; this class is that
     writer's subclass, as MpWriter's own initialisation then requires.
     """
+
+    def cancel(self) -> None:
+        """Cancel, and stop the writer subprocesses. whoosh's cancel only sets a flag on
+        the parent's copy of each task: the subprocess, blocked reading its job queue,
+        never sees it, and the command that failed then hangs at exit joining it."""
+        try:
+            super().cancel()
+        finally:
+            for task in getattr(self, "tasks", []):
+                if task.is_alive():
+                    task.terminate()
+                task.join(TASK_STOP_SECONDS)
 
 
 def install() -> None:

@@ -153,7 +153,7 @@ def _inline(line: str, removed: list[Removal]) -> str:
         return replace
 
     def credit(match: re.Match) -> str:
-        before = match.string[:match.start()].rstrip()
+        before = match.string[max(0, match.start() - 40):match.start()].rstrip()
         after = match.string[match.end():match.end() + 40]
         # "according to the Des Moines Register/Bloomberg Politics poll" is story text: a
         # credit follows no lower-case word and names no poll
