@@ -146,30 +146,50 @@ def _given_name(doc, i: int, other_words: set[str]) -> bool:
     return 0 < stats.given <= 2 or rare
 
 
-def no_lone_name(name: str, text: str, places: set[str]) -> bool:
-    """Whether a one-word name left unresolved is no person's (see the module)."""
+def no_lone_name(name: str, text: str, places: set[str],
+                 interjections: set[str] | None = None) -> bool:
+    """Whether a one-word name left unresolved is no person's (see the module).
+    `interjections`: `interjection_words(text)`, computed once per article."""
     if "-" in name:
         parts = name.split("-")
         return any(not p[:1].isupper() or p in places for p in parts)
     stats = word_stats(name)
     if stats.common_lower_case:
         return True
-    if stats.lower <= stats.as_written and _only_as_interjection(name, text):
+    if stats.lower <= stats.as_written and _only_as_interjection(name, text, interjections):
         return True
     return _family_plural(name)
 
 
-def _only_as_interjection(word: str, text: str) -> bool:
-    """Every use opens a sentence and is followed by a comma or a full stop ("Wow.")."""
+_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?![\w-])")
+_OPENERS = ".!?:…\n"
+_QUOTES_AND_SPACES = " “\"'‘"
+_AFTER_INTERJECTION = (",", ".", "!")
+
+
+def interjection_words(text: str) -> set[str]:
+    """Capitalised words whose every use opens a sentence and is followed by a comma or a
+    full stop ("Wow.", "Frankly,"), found in one pass over the text."""
+    verdict: dict[str, bool] = {}
+    for use in _CAPITALISED_WORD.finditer(text):
+        word = use.group(0)
+        if verdict.get(word) is False:
+            continue
+        verdict[word] = _interjection_use(text, use.start(), use.end())
+    return {word for word, only in verdict.items() if only}
+
+
+def _interjection_use(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40):start].rstrip(_QUOTES_AND_SPACES)
+    opens = (before == "" and start <= 40) or (before != "" and before[-1] in _OPENERS)
+    return opens and text[end:end + 1] in _AFTER_INTERJECTION
+
+
+def _only_as_interjection(word: str, text: str, interjections: set[str] | None) -> bool:
+    if interjections is not None and _CAPITALISED_WORD.fullmatch(word):
+        return word in interjections
     uses = list(re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
-    if not uses:
-        return False
-    for use in uses:
-        before = text[:use.start()].rstrip(" “\"'‘")
-        after = text[use.end():use.end() + 1]
-        if not (before == "" or before[-1] in ".!?:…\n") or after not in (",", ".", "!"):
-            return False
-    return True
+    return bool(uses) and all(_interjection_use(text, u.start(), u.end()) for u in uses)
 
 
 def _family_plural(word: str) -> bool:

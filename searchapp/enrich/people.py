@@ -22,6 +22,7 @@ from searchapp.enrich.extractor_version import MODEL_DIR
 from searchapp.enrich.name_evidence import (
     EVENT_WORDS,
     common_word,
+    interjection_words,
     no_lone_name,
     not_a_person_mention,
     trimmed_and_extended,
@@ -434,6 +435,7 @@ def people_in_doc(doc) -> list[str]:
             words.pop(0)
         people.append(" ".join(words))
     name_words = {w for m in people if " " in m for w in (m.split()[0], surname(m))}
+    given_before = _given_names_before(text)
     completed = []
     for mention in people:
         pair = mention.split("-")
@@ -441,14 +443,15 @@ def people_in_doc(doc) -> list[str]:
             completed.extend(pair)  # "the Lavrov-Wang talks": two people named in full
             continue
         if " " not in mention and mention not in name_words:
-            mention = _full_name_in_text(text, mention, not_names) or mention
+            mention = _full_name_in_text(text, mention, not_names, given_before) or mention
         completed.append(mention)
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     outvoted = _outvoted_lone_names(ents, labels, votes)
+    interjections = interjection_words(text)
     people = [p for p in resolve_in_article(completed) if p in titled or (
         p not in places and p not in outvoted and p.casefold() not in _NO_PERSON
-        and (" " in p or not no_lone_name(p, text, places)))]
+        and (" " in p or not no_lone_name(p, text, places, interjections)))]
     return _joined_splits(_first_names_folded(people), text)
 
 
@@ -461,18 +464,26 @@ def _first_names_folded(people: list[str]) -> list[str]:
 
 def _joined_splits(people: list[str], text: str) -> list[str]:
     """One name for a name the model split in two overlapping halves: "Sarah Huckabee"
-    and "Huckabee Sanders" are "Sarah Huckabee Sanders" when the text writes that."""
-    out = list(people)
+    and "Huckabee Sanders" are "Sarah Huckabee Sanders" when the text writes that.
+    (Halves are looked up by their first word: an article can list thousands of names.)"""
+    by_first: dict[str, list[str]] = {}
+    for name in people:
+        if " " in name:
+            by_first.setdefault(name.split()[0], []).append(name)
+    replaced: dict[str, str] = {}
+    gone: set[str] = set()
     for a in people:
-        for b in people:
-            if a == b or a not in out or b not in out or " " not in a or " " not in b:
+        if " " not in a or a in gone or a in replaced:
+            continue
+        for b in by_first.get(a.split()[-1], []):
+            if b == a or b in gone or b in replaced:
                 continue
-            if a.split()[-1] == b.split()[0]:
-                joined = " ".join(a.split() + b.split()[1:])
-                if joined in text:
-                    out[out.index(a)] = joined
-                    out.remove(b)
-    return list(dict.fromkeys(out))
+            joined = " ".join(a.split() + b.split()[1:])
+            if joined in text:
+                replaced[a] = joined
+                gone.add(b)
+                break
+    return list(dict.fromkeys(replaced.get(p, p) for p in people if p not in gone))
 
 
 # Checked on the final names too: trimming "Capitol Hill Republicans" or completing a lone
@@ -495,16 +506,35 @@ def _outvoted_lone_names(ents, labels: list[str], votes: dict[str, Counter]) -> 
             if count >= votes.get(name, Counter())["PER"]}
 
 
-def _full_name_in_text(text: str, surname: str, not_names: set[str]) -> str | None:
+_GIVEN = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_GIVEN_THEN_WORD = re.compile(rf"\b({_GIVEN}) (?=([A-Z]\w*))")
+_PLAIN_WORD = re.compile(r"[A-Z]\w*")
+
+
+def _given_names_before(text: str) -> dict[str, Counter]:
+    """For each capitalised word, how often each capitalised word stands right before it:
+    one pass over the text, so completing many lone surnames stays linear."""
+    found: dict[str, Counter] = {}
+    for match in _GIVEN_THEN_WORD.finditer(text):
+        found.setdefault(match.group(2), Counter())[match.group(1)] += 1
+    return found
+
+
+def _full_name_in_text(text: str, surname: str, not_names: set[str],
+                       given_before: dict[str, Counter] | None = None) -> str | None:
     """The most frequent "Given Surname" written in the text, if any ("Hurricane" and
     "Removing" are no given names)."""
-    pattern = re.compile(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) {re.escape(surname)}\b")
-    candidates = Counter(
-        given for given in pattern.findall(text)
+    if given_before is not None and _PLAIN_WORD.fullmatch(surname):
+        written = given_before.get(surname, Counter())
+    else:
+        pattern = re.compile(rf"\b({_GIVEN}) {re.escape(surname)}\b")
+        written = Counter(pattern.findall(text))
+    candidates = Counter({
+        given: count for given, count in written.items()
         if given.casefold() not in TITLES and given.casefold() not in NEVER_PEOPLE
         and given.casefold() not in STOP_WORDS and given not in not_names
         and not common_word(given) and given.casefold() not in EVENT_WORDS
-    )
+    })
     if not candidates:
         return None
     return f"{candidates.most_common(1)[0][0]} {surname}"
