@@ -140,11 +140,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _interruptible() -> None:
+    # a test run started in the background inherits SIGINT ignored; a terminal's Ctrl-C
+    # reaches a command that has the default disposition
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_build(source: Path, index_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "searchapp.cli", "index", "build", str(source),
          "--index-dir", str(index_dir), "--workers", "2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_interruptible)
 
 
 def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
