@@ -29,7 +29,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from searchapp.enrich.lexicon import word_stats
+from searchapp.enrich.lexicon import UNKNOWN_LOG_PROB, word_stats
 from searchapp.enrich.names import TITLES
 
 # Capitalised words after a name that make it an institution, a place or a thing.
@@ -140,7 +140,8 @@ def _given_name(doc, i: int, other_words: set[str]) -> bool:
     if word.lower() in STOP_WORDS or word.lower() in TITLES or word in other_words:
         return False
     stats = word_stats(word)
-    rare = stats.as_written == stats.lower == 30 and stats.given == stats.family == 0
+    rare = (stats.as_written == stats.lower == UNKNOWN_LOG_PROB
+            and stats.given == stats.family == 0)
     if opens_sentence(doc, i) and stats.common_lower_case:
         return False
     return 0 < stats.given <= 2 or rare
