@@ -17,7 +17,7 @@ from whoosh import query as wq
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import TooManyBuckets
 from searchapp.engine.facets import NO_DAY, period_count, periods
-from searchapp.engine.matching import all_of, filter_masks, matching
+from searchapp.engine.matching import all_of, by_date, filter_masks, matching
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import (
     MAX_TIMELINE_BUCKETS,
@@ -73,10 +73,7 @@ def export_order(snap: Snapshot, request: SearchRequest, budget: Budget) -> np.n
         scores = _whoosh_scores(snap, q, final, budget)
     if ranked and bool(np.any(scores[docnums] > 0)):
         return docnums[np.lexsort((docnums, -scores[docnums]))]
-    days = snap.columns.day.days[docnums].astype(np.int64)
-    primary = days if request.sort == "oldest" else -days
-    key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
-    return docnums[np.lexsort((docnums, key))]
+    return by_date(snap, docnums, request.sort)
 
 
 def _whoosh_scores(snap: Snapshot, q: wq.Query, final: np.ndarray, budget: Budget

@@ -22,7 +22,7 @@ from searchapp.engine.discovery import (
 from searchapp.engine.errors import IndexUnavailable, QueryTimeout
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.fastpath import top_documents
-from searchapp.engine.matching import all_of, filter_masks, matching
+from searchapp.engine.matching import all_of, by_date, filter_masks, matching
 from searchapp.engine.research import export_order, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
@@ -215,13 +215,8 @@ class Searcher:
         elif ranked:
             page = self._whoosh_ranked(snap, q, final, start, end, budget)
         else:
-            docnums = np.flatnonzero(final)
-            days = snap.columns.day.days[docnums].astype(np.int64)
-            # Unknown dates sort last in both directions; ties keep index order.
-            primary = days if request.sort == "oldest" else -days
-            key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
-            order = np.lexsort((docnums, key))
-            page = [(int(d), None) for d in docnums[order[start:end]]]
+            ordered = by_date(snap, np.flatnonzero(final), request.sort)
+            page = [(int(d), None) for d in ordered[start:end]]
         terms = None
         if request.snippets:
             terms = highlight if highlight is not None else self._highlight_terms(snap, q)
@@ -364,14 +359,4 @@ class Searcher:
             found = self._stored(snap, article_id)
             if found is None:
                 return None
-            stored = found[1]
-            return ArticleRecord(
-            id=stored["id"],
-            title=stored.get("title", ""),
-            body=stored.get("body", ""),
-            outlet=stored.get("outlet", ""),
-            published=_published(stored.get("published")),
-            authors=split_list(stored.get("authors")),
-            people=_canonical_people(snap.columns, stored.get("people")),
-            url=stored.get("url", ""),
-        )
+            return _record(snap, found[1], with_body=True)
