@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from searchapp.api.schemas import MAX_QUERY_CHARS, SearchArgsSchema
+from searchapp.api.schemas import (
+    MAX_QUERY_CHARS,
+    FilterArgsSchema,
+    query_text_field,
+    sort_field,
+)
 from searchapp.engine.types import DATE_INTERVALS, MAX_TIMELINE_QUERIES
 
 EXPORT_FORMATS = ("csv", "jsonl")
 
 
-class _Filters(Schema):
-    """The filters of /search, shared: outlet, person, date range."""
-
-    outlet = SearchArgsSchema._declared_fields["outlet"]
-    person = SearchArgsSchema._declared_fields["person"]
-    date_from = SearchArgsSchema._declared_fields["date_from"]
-    date_to = SearchArgsSchema._declared_fields["date_to"]
-
-    @validates_schema
-    def _check_range(self, data, **kwargs):
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise ValidationError("must not be before date_from", field_name="date_to")
-
-
-class TimelineArgsSchema(_Filters):
+class TimelineArgsSchema(FilterArgsSchema):
     """Query-string parameters of GET /api/v1/timeline; unknown ones are an error."""
 
     q = fields.List(
@@ -66,13 +56,13 @@ class TimelineSchema(Schema):
     series = fields.List(fields.Nested(TimelineSeriesSchema))
 
 
-class ExportArgsSchema(_Filters):
+class ExportArgsSchema(FilterArgsSchema):
     """Query-string parameters of GET /api/v1/export; unknown ones are an error."""
 
     format = fields.String(load_default="csv", validate=validate.OneOf(EXPORT_FORMATS),
                            metadata={"description": "csv (one row per article) or jsonl."})
-    q = SearchArgsSchema._declared_fields["q"]
-    sort = SearchArgsSchema._declared_fields["sort"]
+    q = query_text_field()
+    sort = sort_field()
     body = fields.Boolean(load_default=False,
                           metadata={"description": "Include each article's full text."})
     bom = fields.Boolean(load_default=False,

@@ -22,15 +22,22 @@ class SafeUrl(fields.String):
         return safe_url(value)
 
 
-class SearchArgsSchema(Schema):
-    """Query-string parameters of GET /api/v1/search; unknown ones are an error."""
-
-    q = fields.String(
+def query_text_field() -> fields.String:
+    return fields.String(
         load_default="",
         validate=validate.Length(max=MAX_QUERY_CHARS),
         metadata={"description": 'Query text: words, "phrases", AND/OR/NOT, '
                   "title:/outlet:/person: prefixes. Empty or missing: every article."},
     )
+
+
+def sort_field() -> fields.String:
+    return fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+
+
+class FilterArgsSchema(Schema):
+    """The filters every article-selecting endpoint shares: outlet, person, date range."""
+
     outlet = fields.List(
         FACET_VALUE, load_default=list, validate=validate.Length(max=MAX_FILTER_VALUES),
         metadata={"description": "Outlet filter, repeatable (OR within the field)."},
@@ -45,7 +52,19 @@ class SearchArgsSchema(Schema):
     date_to = fields.Date(
         load_default=None, metadata={"description": "Latest publication date, inclusive."}
     )
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+
+    @validates_schema
+    def _check_dates(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("must not be before date_from", field_name="date_to")
+
+
+class SearchArgsSchema(FilterArgsSchema):
+    """Query-string parameters of GET /api/v1/search; unknown ones are an error."""
+
+    q = query_text_field()
+    sort = sort_field()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
     # A string, not an array: "facets=" (no facets) and "facets=outlet" read the same on
@@ -65,10 +84,7 @@ class SearchArgsSchema(Schema):
     )
 
     @validates_schema
-    def _check_ranges(self, data, **kwargs):
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise ValidationError("must not be before date_from", field_name="date_to")
+    def _check_window(self, data, **kwargs):
         page, per_page = data.get("page", 1), data.get("per_page", 10)
         if page * per_page > MAX_RESULT_WINDOW:
             raise ValidationError(
