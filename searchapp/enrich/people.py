@@ -435,7 +435,9 @@ def people_in_doc(doc) -> list[str]:
             words.pop(0)
         people.append(" ".join(words))
     name_words = {w for m in people if " " in m for w in (m.split()[0], surname(m))}
-    given_before = _given_names_before(text)
+    # read the text for given names only when some lone mention may need one
+    given_before = (_given_names_before(text) if any(
+        " " not in m and m not in name_words for m in people) else None)
     completed = []
     for mention in people:
         pair = mention.split("-")
@@ -448,8 +450,10 @@ def people_in_doc(doc) -> list[str]:
     places = place_words()
     titled = {clean_name(e.text) for e, h in zip(ents, honoured, strict=True) if h}
     outvoted = _outvoted_lone_names(ents, labels, votes)
-    interjections = interjection_words(text)
-    people = [p for p in resolve_in_article(completed) if p in titled or (
+    resolved = resolve_in_article(completed)
+    interjections = (interjection_words(text) if any(" " not in p for p in resolved)
+                     else set())  # only lone names are checked against it
+    people = [p for p in resolved if p in titled or (
         p not in places and p not in outvoted and p.casefold() not in _NO_PERSON
         and (" " in p or not no_lone_name(p, text, places, interjections)))]
     return _joined_splits(_first_names_folded(people), text)
