@@ -154,19 +154,27 @@ def _start_build(source: Path, index_dir: Path) -> subprocess.Popen:
         preexec_fn=_interruptible)
 
 
-def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
-    source = generated(tmp_path / "big.jsonl", 20_000)
-    good = live(live_index)
-    build = _start_build(source, live_index)
+def _signal_mid_build(index_dir: Path, tmp_path: Path, signum: int, seconds: float
+                      ) -> subprocess.Popen:
+    """Start a 20,000-article rebuild, send it `signum` once the pool's two extraction
+    processes and whoosh's two writer processes are up, and wait (at most 30 s) for it
+    to end and for every one of those processes to be gone within `seconds`."""
+    build = _start_build(generated(tmp_path / "big.jsonl", 20_000), index_dir)
     try:
-        _wait_for(lambda: len(generation_names(live_index)) > 1 and len(children(build.pid)) >= 4)
+        _wait_for(lambda: len(generation_names(index_dir)) > 1 and len(children(build.pid)) >= 4)
         forked = children(build.pid)
-        os.kill(build.pid, signal.SIGKILL)
-        build.wait()
-        _wait_for(lambda: not any(_alive(pid) for pid in forked), seconds=5)
+        build.send_signal(signum)
+        build.wait(timeout=30)
+        _wait_for(lambda: not any(_alive(pid) for pid in forked), seconds=seconds)
     finally:
         if build.poll() is None:
             build.kill()
+    return build
+
+
+def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
+    good = live(live_index)
+    _signal_mid_build(live_index, tmp_path, signal.SIGKILL, seconds=5)
     assert live(live_index) == good, "the killed build never went live"
     half_built = set(generation_names(live_index)) - {good[0]}
     assert half_built
@@ -179,19 +187,8 @@ def test_kill_9_mid_rebuild_then_a_rebuild(live_index, tmp_path):
 
 
 def test_ctrl_c_mid_rebuild_exits_at_once_and_leaves_no_process(live_index, tmp_path):
-    source = generated(tmp_path / "big.jsonl", 20_000)
     good = live(live_index)
-    build = _start_build(source, live_index)
-    try:
-        # the pool's two extraction processes and whoosh's two writer processes are up
-        _wait_for(lambda: len(generation_names(live_index)) > 1 and len(children(build.pid)) >= 4)
-        forked = children(build.pid)
-        build.send_signal(signal.SIGINT)
-        build.wait(timeout=30)
-        _wait_for(lambda: not any(_alive(pid) for pid in forked), seconds=10)
-    finally:
-        if build.poll() is None:
-            build.kill()
+    build = _signal_mid_build(live_index, tmp_path, signal.SIGINT, seconds=10)
     assert build.returncode != 0
     # whoosh's writer processes printed their own tracebacks (and after an unexpected
     # error, blocked on their job queue, kept the command from ever exiting)
