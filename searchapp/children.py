@@ -12,6 +12,7 @@ import ctypes
 import os
 import signal
 import sys
+import time
 
 _PR_SET_PDEATHSIG = 1
 
@@ -40,3 +41,18 @@ def release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+_last_release = [0.0]
+
+
+def release_freed_memory_now_and_then(interval: float = 1.0) -> None:
+    """`release_freed_memory` at most once per `interval` seconds (after requests).
+
+    A request's temporaries (masks, scores, decoded stored fields) are freed when it ends,
+    but glibc keeps the pages: a worker at 187,770 articles held 29 MB more after 400
+    queries than after a trim. A trim costs about a millisecond; once a second is free."""
+    now = time.monotonic()
+    if now - _last_release[0] >= interval:
+        _last_release[0] = now
+        release_freed_memory()

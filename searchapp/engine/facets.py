@@ -139,10 +139,12 @@ class ValueColumn:
             keep[spelled_twice[repeated]] = False
         renumber = np.append(old_to_new, -1)  # -1 (not in the column) stays -1
         parts = [_Part(p.base, p.values, renumber[p.to_column]) for p in self.parts]
+        if keep.all():  # no repeats: share the document arrays, do not copy them
+            return ValueColumn(names, index, self.posting_doc, new_values.astype(np.int32),
+                               self.doc_offsets, parts, aliases=aliases, key=key)
         docs = self.posting_doc[keep]
         return ValueColumn(names, index, docs, new_values[keep].astype(np.int32),
-                           self.doc_offsets if keep.all()
-                           else _offsets(docs, len(self.doc_offsets) - 1),
+                           _offsets(docs, len(self.doc_offsets) - 1),
                            parts, aliases=aliases, key=key)
 
     def present(self) -> np.ndarray:
@@ -389,9 +391,11 @@ class ColumnMemo:
         """The values some live document carries, and their index."""
         if self._kept is None or self._present is None \
                 or not np.array_equal(present, self._present):
-            kept = values if present.all() else [
-                v for v, p in zip(values, present.tolist(), strict=True) if p]
-            self._kept = (kept, {v: i for i, v in enumerate(kept)})
+            if present.all() and values is self._values:
+                self._kept = (values, self._index)  # the union's own index, not a copy
+            else:
+                kept = [v for v, p in zip(values, present.tolist(), strict=True) if p]
+                self._kept = (kept, {v: i for i, v in enumerate(kept)})
             self._present = present
         return self._kept
 
@@ -406,7 +410,10 @@ class ColumnMemo:
             index = {name: i for i, name in enumerate(names)}
             old_to_new = np.fromiter((index[t] for t in targets), dtype=np.int64,
                                      count=len(targets))
-            aliases = dict(zip(values, old_to_new.tolist(), strict=True))
+            # Raw spellings other than the canonical names themselves (which `index` finds
+            # first): a few thousand entries, not one per name.
+            aliases = {v: i for v, i in zip(values, old_to_new.tolist(), strict=True)
+                       if v not in index}
             self._tables, self._tables_for = (names, index, old_to_new, aliases), (values, version)
         return self._tables
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from array import array
 from collections.abc import Callable
@@ -289,7 +290,10 @@ class SegmentData:
         """A value field's values, pairs by document and documents by value."""
         if name not in self.value_names:
             return None
-        values = json.loads((self.folder / f"{name}.values.json").read_text(encoding="utf-8"))
+        # Interned: the same outlets and people recur in every segment, and a worker keeps
+        # each segment's list; one string per distinct value, not one per segment.
+        values = [sys.intern(v) for v in
+                  json.loads((self.folder / f"{name}.values.json").read_text(encoding="utf-8"))]
         pairs = self._load(f"{name}.pairs")
         return SegmentValues(values, pairs[0], pairs[1], self._load(f"{name}.value_docs"),
                              self._load(f"{name}.value_offsets"))
@@ -299,4 +303,5 @@ class SegmentData:
         path = self.folder / f"{name}.keys.json"
         if not path.exists():
             return None
-        return [tuple(k) for k in json.loads(path.read_text(encoding="utf-8"))]
+        return [tuple(sys.intern(w) for w in k)
+                for k in json.loads(path.read_text(encoding="utf-8"))]

@@ -316,9 +316,11 @@ class CanonicalNames:
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
-        self.groups: dict[tuple, list[str]] = {}  # lists: most groups hold one name
+        # Tuples, not lists and sets: most groups and surnames hold one name, and a set of
+        # one is 216 bytes against a tuple's 48 (tens of thousands of them per worker).
+        self.groups: dict[tuple, tuple[str, ...]] = {}
         self.best: dict[tuple, str] = {}
-        self.by_surname: dict[tuple, set[str]] = {}
+        self.by_surname: dict[tuple, tuple[str, ...]] = {}
         self.canonical: dict[str, str] = {}
         self.version = 0  # changes whenever a name's canonical form does
 
@@ -336,13 +338,13 @@ class CanonicalNames:
         for name in changed:
             key = variant_key(name)
             touched.add(key)
-            group = self.groups.setdefault(key, [])
+            group = self.groups.get(key, ())
             if name in counts:
                 if name not in group:
-                    group.append(name)
+                    self.groups[key] = (*group, name)
             else:
                 if name in group:
-                    group.remove(name)
+                    self.groups[key] = tuple(n for n in group if n != name)
                 self.canonical.pop(name, None)
         touched_surnames: set[tuple] = set()
         for key in touched:
@@ -354,12 +356,13 @@ class CanonicalNames:
             else:
                 self.best[key] = best
             if len(_base_key(key)) == 2 and best != previous:
-                full = self.by_surname.setdefault(key[1:], set())
-                full.discard(previous)
-                if best is not None:
-                    full.add(best)
-                if not full:
-                    del self.by_surname[key[1:]]
+                full = tuple(n for n in self.by_surname.get(key[1:], ()) if n != previous)
+                if best is not None and best not in full:
+                    full = (*full, best)
+                if full:
+                    self.by_surname[key[1:]] = full
+                else:
+                    self.by_surname.pop(key[1:], None)
                 touched_surnames.add(key[1:])
         moved = any(name not in counts for name in changed)
         for key in touched | (touched_surnames & self.groups.keys()):
@@ -378,15 +381,19 @@ class CanonicalNames:
     def _start(self, counts: dict[str, int]) -> dict[str, str]:
         """The first computation, in bulk (what `canonical_names` does, state kept)."""
         self.counts = dict(counts)
-        groups: dict[tuple, list[str]] = {}
+        lists: dict[tuple, list[str]] = {}
         for name in counts:
-            groups.setdefault(variant_key(name), []).append(name)
+            lists.setdefault(variant_key(name), []).append(name)
+        groups = {key: tuple(names) for key, names in lists.items()}
+        del lists
         best = {key: max(names, key=lambda n: (counts[n], len(n), n))
                 for key, names in groups.items()}
-        by_surname: dict[tuple, set[str]] = {}
+        surnames: dict[tuple, list[str]] = {}
         for key, name in best.items():
             if len(_base_key(key)) == 2:
-                by_surname.setdefault(key[1:], set()).add(name)
+                surnames.setdefault(key[1:], []).append(name)
+        by_surname = {key: tuple(names) for key, names in surnames.items()}
+        del surnames
         canonical: dict[str, str] = {}
         for key, names in groups.items():
             target = best[key]

@@ -10,7 +10,7 @@ from searchapp.server.limits import MAX_REQUEST_LINE
 
 __all__ = ["bind", "workers", "worker_class", "timeout", "graceful_timeout",
            "limit_request_line", "limit_request_fields", "limit_request_field_size",
-           "http_parser", "accesslog", "preload_app", "pre_fork", "post_fork"]
+           "http_parser", "accesslog", "preload_app", "pre_fork", "post_fork", "post_request"]
 
 bind = "127.0.0.1:8000"
 workers = 2
@@ -42,3 +42,9 @@ def post_fork(server, worker):
     from searchapp.api import warm_app
 
     warm_app(worker.app.wsgi())
+
+
+def post_request(worker, req, environ, resp):
+    from searchapp.children import release_freed_memory_now_and_then
+
+    release_freed_memory_now_and_then()  # the answer is sent; hand its temporaries back
