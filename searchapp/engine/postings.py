@@ -11,6 +11,7 @@ of the same articles.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.engine.ranges import offsets, range_indices
-from searchapp.engine.segment_data import SegmentData
+from searchapp.engine.segment_data import FieldArrays, SegmentData
 
 BLOCKS_PER_CHECK = 64  # posting blocks read between two looks at the clock
 CACHE_POSTINGS = 12_000_000  # postings decoded from whoosh kept per worker (~96 MB)
@@ -28,6 +29,11 @@ CACHE_MAPPED = 1_000_000  # postings assembled from mapped arrays (cheap to redo
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 _MAX_QUANTISED = 106374  # whoosh's length_to_byte: this and longer is byte 255
+
+
+# A segment's quantised lengths never change: computed once per process, not once per
+# snapshot (the first query after each add paid 30 ms for them at 187,770 articles).
+_QUANTISED: weakref.WeakKeyDictionary[FieldArrays, np.ndarray] = weakref.WeakKeyDictionary()
 
 
 def quantised(lengths: np.ndarray) -> np.ndarray:
@@ -257,7 +263,10 @@ class PostingSource:
             for leaf in self.leaves:
                 arrays = self._mapped(leaf, fieldname)
                 if arrays is not None:
-                    parts.append(quantised(arrays.lengths))
+                    found = _QUANTISED.get(arrays)
+                    if found is None:
+                        found = _QUANTISED[arrays] = quantised(arrays.lengths)
+                    parts.append(found)
                     continue
                 segment = leaf.reader
                 column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
@@ -267,6 +276,15 @@ class PostingSource:
                 parts.append(_BYTE_LENGTHS[raw])
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
+
+    def warm(self) -> None:
+        """Assemble the field lengths of every field that has arrays now, while the snapshot
+        is opened beside the current one, so that its first query does not."""
+        names = set.intersection(*(leaf.data.positional_names if leaf.data else set()
+                                   for leaf in self.leaves)) if self.leaves else set()
+        for fieldname in sorted(names):
+            self.lengths(fieldname)
+            self._exact_lengths(fieldname)
 
     def _exact_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._exact:

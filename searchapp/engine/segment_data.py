@@ -21,6 +21,8 @@ answers), so an index written by an older version still serves.
 from __future__ import annotations
 
 import json
+import math
+import mmap
 import os
 import shutil
 import sys
@@ -192,6 +194,29 @@ def remove_unused(generation: Path, keep: set[str]) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def map_array(path: Path) -> np.ndarray:
+    """A .npy file as a read-only array over a shared memory map.
+
+    Not `np.load(mmap_mode="r")`: that returns np.memmap, whose slicing runs Python code on
+    every index (22,000 calls in 20 queries) and whose opening resolves the path; a plain
+    array over the same mapping slices in C and opens in a fraction of the time."""
+    with open(path, "rb") as file:
+        version = np.lib.format.read_magic(file)
+        read_header = _HEADER_READERS.get(version)
+        if read_header is None:  # a header layout this code does not parse itself
+            return np.load(path, mmap_mode="r")
+        shape, fortran, dtype = read_header(file)
+        count = math.prod(shape)
+        if count == 0:
+            return np.zeros(shape, dtype=dtype)
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        array = np.frombuffer(mapped, dtype=dtype, count=count, offset=file.tell())
+    return array.reshape(shape, order="F" if fortran else "C")
+
 class TermTable:
     """A segment's sorted terms of one field: a byte blob and where each term starts."""
 
@@ -220,7 +245,7 @@ class TermTable:
         return [blob[bounds[i]:bounds[i + 1]].decode("utf-8") for i in range(self.count)]
 
 
-@dataclass
+@dataclass(eq=False)  # by identity: what is derived from a segment's arrays is kept by it
 class FieldArrays:
     """One positional field of one segment, memory-mapped."""
 
@@ -271,7 +296,7 @@ class SegmentData:
         return cls(folder, meta)
 
     def _load(self, name: str) -> np.ndarray:
-        return np.load(self.folder / f"{name}.npy", mmap_mode="r")
+        return map_array(self.folder / f"{name}.npy")
 
     def field(self, name: str) -> FieldArrays | None:
         if name not in self.positional_names:

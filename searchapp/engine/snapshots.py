@@ -123,6 +123,8 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
                     for name in VALUE_FIELDS}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
                                              by_field["day"], memory)
+        source = PostingSource(leaves, live)
+        _warm(source, leaves)
     except IndexUnavailable:
         ix.close()
         raise
@@ -136,10 +138,22 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
         searcher=searcher,
         columns=columns,
         query_text=QueryText(ix.schema),
-        fast=FastPath(searcher, columns, model, PostingSource(leaves, live)),
+        fast=FastPath(searcher, columns, model, source),
         highlighter=Highlighter(ix.schema["text"].analyzer),
         segments=segments,
     )
+
+
+def _warm(source: PostingSource, leaves: list[Leaf]) -> None:
+    """What the first query of a snapshot would otherwise load: field lengths, each
+    segment's positional arrays and whoosh's stored-field offsets (a read per segment)."""
+    source.warm()
+    for leaf in leaves:
+        if leaf.data is not None:
+            for name in leaf.data.positional_names:
+                leaf.data.field(name)
+        if leaf.doc_count:
+            leaf.reader.stored_fields(0)
 
 
 def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> SegmentValues:
