@@ -42,3 +42,17 @@ def test_a_corpus_sized_update_touching_few_names_is_exact():
         else:
             counts[name] = rng.randint(1, 60)
         assert names.update(counts) == canonical_names(counts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts_strategy, st.lists(st.dictionaries(st.sampled_from(NAMES), st.integers(1, 9)),
+                                 max_size=8))
+def test_updating_only_the_changed_counts_equals_the_full_computation(start, changes):
+    """What a refresh does when the set of names is the same and a few counts moved."""
+    names = CanonicalNames()
+    names.update(start)
+    counts = dict(start)
+    for change in changes:
+        change = {n: c for n, c in change.items() if n in counts}  # the same names
+        counts.update(change)
+        assert names.update_changed(change) == canonical_names(counts)

@@ -109,12 +109,6 @@ class ValueColumn:
         return cls(kept, index, docs.astype(np.int32), value_ids.astype(np.int32),
                    _offsets(docs, len(live)), parts, key=key)
 
-    def live_counts(self, live: np.ndarray) -> dict[str, int]:
-        """How many live documents carry each value."""
-        counts = np.bincount(self.posting_value[live[self.posting_doc]],
-                             minlength=len(self.values)).tolist()
-        return dict(zip(self.values, counts, strict=True))
-
     def merged(self, canonical: dict[str, str],
                key: Callable[[str], Hashable] | None = None,
                memo: ColumnMemo | None = None, version: int | None = None) -> ValueColumn:
@@ -369,6 +363,7 @@ class ColumnMemo:
         self._kept: tuple[list[str], dict[str, int]] | None = None
         self._tables: tuple | None = None
         self._tables_for: tuple | None = None
+        self.last_counts: tuple[list[str], np.ndarray] | None = None  # (values, live counts)
 
     def union(self, segments: list[tuple[SegmentValues, int]]
               ) -> tuple[list[str], dict[SegmentValues, np.ndarray]]:
@@ -425,7 +420,17 @@ def people_column(parts: list[tuple[SegmentValues, int]], live: np.ndarray,
     documents of the whole index: the corpus-wide step, which `canonical` keeps up to date
     from one snapshot to the next."""
     raw = ValueColumn.from_segments(parts, live, memo=raw_memo)
-    mapping = canonical.update(raw.live_counts(live))
+    counts = np.bincount(raw.posting_value[live[raw.posting_doc]], minlength=len(raw.values))
+    last = raw_memo.last_counts if raw_memo is not None else None
+    if last is not None and last[0] is raw.values and canonical.counts:
+        # The same names as last time: hand over only those whose count moved (an add of a
+        # few articles moves a few), not a dictionary of the corpus's 80,000 names.
+        moved = np.flatnonzero(counts != last[1]).tolist()
+        mapping = canonical.update_changed({raw.values[i]: int(counts[i]) for i in moved})
+    else:
+        mapping = canonical.update(dict(zip(raw.values, counts.tolist(), strict=True)))
+    if raw_memo is not None:
+        raw_memo.last_counts = (raw.values, counts)
     return raw.merged(mapping, key=variant_key, memo=memo, version=canonical.version)
 
 

@@ -334,6 +334,22 @@ class CanonicalNames:
         if not changed:
             return self.canonical
         self.counts = dict(counts)
+        return self._redo(changed)
+
+    def update_changed(self, changes: dict[str, int]) -> dict[str, str]:
+        """`update` when only the names of `changes` (each with its new count, none zero)
+        moved since the last call: a caller that knows which counts changed (by comparing
+        count arrays) spares the comparison of every name's count."""
+        if not changes:
+            return self.canonical
+        if not self.counts:
+            raise ValueError("update_changed needs a full update first")
+        self.counts.update(changes)
+        return self._redo(list(changes))
+
+    def _redo(self, changed: list[str]) -> dict[str, str]:
+        """Redo the groups and surnames of `changed` names against `self.counts`."""
+        counts = self.counts
         touched: set[tuple] = set()
         for name in changed:
             key = variant_key(name)
