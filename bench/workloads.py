@@ -86,7 +86,9 @@ def prepared_index(copies: int, work: Path = WORK, corpus: Path = DEFAULT_CORPUS
         IndexStore(index_dir).current_path()
     except LookupError:
         work.mkdir(parents=True, exist_ok=True)
-        seed_people_cache(index_dir, work)
-        print(f"[x{copies}] building the index (once) ...", flush=True)
-        timed_build(index_dir, corpus_for(copies, work, corpus))
+        label = seed_people_cache(index_dir, work)
+        print(f"[x{copies}] building the index (once; {label}) ...", flush=True)
+        built = timed_build(index_dir, corpus_for(copies, work, corpus))
+        print(f"[x{copies}] {built['articles']:,} articles in {built['seconds']:.0f} s: "
+              f"{built['rate']:.0f} articles/s, {built['size_mb']:,.0f} MB", flush=True)
     return index_dir
