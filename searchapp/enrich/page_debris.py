@@ -50,20 +50,25 @@ _AGENCY = (
     r"The New York Times|USA TODAY(?: NETWORK| Sports)?|(?:The )?Associated Press|"
     r"Stringer|CNN|NPR|Fox News|WireImage|DVIDS|U\.S\. Navy|U\.S\. Army|White House)"
 )
+_CREDIT_KEYWORDS = ("Photograph", "Photo credit", "Credit", "Picture", "Image copyright",
+                    "Photo by", "Photos by", "Image source")
+# Each pattern with the strings one of which any match contains: a line without them is
+# not scanned by it (most lines have no slash).
 _CREDIT_PATTERNS = [
     # "Mandel Ngan/AFP/Getty Images", "(Stringer/Reuters)", "Mark Wilson/Getty Images"
     # ("a Public Agenda/USA TODAY/Ipsos survey" is none: a credit is not followed by lower
     # case or another slash)
-    re.compile(rf"\(?\b{_NAME} ?/ ?{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})*\b\)?(?!/| [a-z])"),
+    (re.compile(rf"\(?\b{_NAME} ?/ ?{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})*\b\)?(?!/| [a-z])"),
+     ("/",)),
     # "REUTERS/Zach Gibson", "(Reuters/Jonathan Ernst)", "AP Photo/Evan Vucci"
-    re.compile(rf"\(?\b(?:REUTERS|Reuters|AP Photo|AP|AFP|EPA|Getty Images) ?/ ?"
-               rf"(?:File\b|(?!{_AGENCY}\b){_NAME}\b)\)?"),
+    (re.compile(rf"\(?\b(?:REUTERS|Reuters|AP Photo|AP|AFP|EPA|Getty Images) ?/ ?"
+                rf"(?:File\b|(?!{_AGENCY}\b){_NAME}\b)\)?"), ("/",)),
     # "AFP/Getty Images", "Bloomberg/Bloomberg via Getty Images": agencies only
-    re.compile(rf"\(?\b{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})+\b\)?(?!/| [a-z])"),
+    (re.compile(rf"\(?\b{_AGENCY}(?:(?: ?/ ?| via ){_AGENCY})+\b\)?(?!/| [a-z])"),
+     ("/", " via ")),
     # "Photograph: Julius Constantine Motal/AP", "Image copyright Getty Images"
-    re.compile(rf"\b(?:Photograph|Photo credit|Credit|Picture|Image copyright|Photo by|"
-               rf"Photos by|Image source)(?::| by)? ?(?:{_AGENCY}|{_NAME})"
-               rf"(?:(?: ?/ ?| via ){_AGENCY})*"),
+    (re.compile(rf"\b(?:{'|'.join(_CREDIT_KEYWORDS)})(?::| by)? ?(?:{_AGENCY}|{_NAME})"
+                rf"(?:(?: ?/ ?| via ){_AGENCY})*"), _CREDIT_KEYWORDS),
 ]
 
 # The Hill: the shown surname, one to four more name words (the legal name), the surname
@@ -92,6 +97,10 @@ def _without_cards(line: str, removed: list[Removal]) -> str:
     return "".join(out)
 
 
+_INLINE_FURNITURE_PHRASES = (
+    "Enlarge this image", "toggle caption", "hide caption", "Hide Caption", "Facebook Twitter",
+    "Image caption", "Media caption", "Story Continued", "Continue Reading", "ADVERTISEMENT",
+    "Advertisement")
 _INLINE_FURNITURE = re.compile(
     r"\b(?:Enlarge this image|toggle caption|hide caption|Hide Caption \d+ of \d+|"
     r"Facebook Twitter Pinterest|Image caption|Media caption|Story Continued Below|"
@@ -118,9 +127,25 @@ _RELATED_LINE = re.compile(rf"(?:{_RELATED_LABEL} ?:.*|\( ?{_RELATED_LABEL} ?:.*
 _RELATED_INLINE = re.compile(rf"\( ?{_RELATED_LABEL} ?:[^()]{{0,200}}\)")
 
 _JOIN = r"(?:,? and |, | & |; )"
-_OUTLET_TAIL = rf"(?: ?[,/|;] ?(?:The )?{_WORD}(?: (?:of |and |& )?{_WORD}){{0,3}})*"
-_NAMES_LINE = re.compile(rf"(?:By |Analysis by |Opinion by |Written by )?{_PERSON}"
-                         rf"(?:{_OUTLET_TAIL}?{_JOIN}{_PERSON})*{_OUTLET_TAIL}\.?")
+# In a whole line of names each word runs to the next space or separator, so its letters are
+# taken at once (possessively): with backtracking inside words, a line of a dozen
+# capitalised words took milliseconds to refuse, and bylines were most of a build's time.
+_WHOLE_WORD = _WORD.replace("[A-Z][\\w'’-]*[a-z][\\w'’-]*", "[A-Z](?=[\\w'’-]*[a-z])[\\w'’-]*+")
+_WHOLE_PERSON = _PERSON.replace(_WORD, _WHOLE_WORD)
+_OUTLET_TAIL = (rf"(?: ?[,/|;] ?(?:The )?{_WHOLE_WORD}(?: (?:of |and |& )?{_WHOLE_WORD}){{0,3}})*")
+_NAMES_LINE = re.compile(rf"(?:By |Analysis by |Opinion by |Written by )?{_WHOLE_PERSON}"
+                         rf"(?:{_OUTLET_TAIL}?{_JOIN}{_WHOLE_PERSON})*{_OUTLET_TAIL}\.?")
+_NAMES_LINE_LOWER_WORDS = frozenset(("by", "and", "of", "&"))
+
+
+def _may_be_names_line(line: str) -> bool:
+    """Whether every word could belong to a line of names (a capital, or by/and/of/&):
+    story sentences fail at their first lower-case word, before the pattern is tried."""
+    for token in line.split():
+        token = token.lstrip(",/|;")
+        if token and not token[0].isupper() and token not in _NAMES_LINE_LOWER_WORDS:
+            return False
+    return True
 _BYLINE_LINE = re.compile(
     rf"(?:(?:By|Analysis by|Opinion by|Written by|Reporting by|Editing by) {_PERSON}.*|"
     rf"Contributing ?:.*|.*\bcontributed to this (?:report|story|article)\.?|"
@@ -129,7 +154,7 @@ _BYLINE_LINE = re.compile(
 )
 _FOLLOW = re.compile(r"\b(?:[Ff]ollow|[Ee]mail) (?:him|her|me|them|us)\b.{0,20}"
                      r"\b(?:on Twitter|on Facebook|on Instagram|at @|@)")
-_BIO_START = re.compile(rf"{_PERSON},? (?:is|was|has been|serves as|writes)\b")
+_BIO_START = re.compile(rf"{_WHOLE_PERSON},? (?:is|was|has been|serves as|writes)\b")
 _BIO_WORDS = re.compile(
     r"\b(?:columnist|contributor|contributing (?:writer|editor)|author of|is the author|"
     r"editor|correspondent|senior fellow|fellow at|writes (?:about|on|a)|his (?:new |latest )"
@@ -165,11 +190,14 @@ def _inline(line: str, removed: list[Removal]) -> str:
 
     if " MORE" in line:
         line = _without_cards(line, removed)
-    line = _INLINE_FURNITURE.sub(drop(FURNITURE), line)
+    if any(phrase in line for phrase in _INLINE_FURNITURE_PHRASES):
+        line = _INLINE_FURNITURE.sub(drop(FURNITURE), line)
     if "/" in line or ":" in line or "copyright" in line or " by " in line:
-        for pattern in _CREDIT_PATTERNS:
-            line = pattern.sub(credit, line)
-    line = _RELATED_INLINE.sub(drop(RELATED), line)
+        for pattern, needs in _CREDIT_PATTERNS:
+            if any(phrase in line for phrase in needs):
+                line = pattern.sub(credit, line)
+    if "(" in line:
+        line = _RELATED_INLINE.sub(drop(RELATED), line)
     return " ".join(line.split())
 
 
@@ -188,7 +216,8 @@ def _line_kind(line: str, position: int, count: int, authors: list[str],
     at_edge = position < EDGE_LINES or position >= count - EDGE_LINES
     by_author = any(a in line for a in authors if " " in a)
     if words <= MAX_BYLINE_WORDS and (_BYLINE_LINE.fullmatch(line) or (
-            (at_edge or by_author) and not after_quote and _NAMES_LINE.fullmatch(line))):
+            (at_edge or by_author) and not after_quote and _may_be_names_line(line)
+            and _NAMES_LINE.fullmatch(line))):
         return BYLINE
     if words <= 30 and _FOLLOW.search(line):
         return BIO
