@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from whoosh.formats import tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -14,7 +15,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, IndexUnavailable, Searcher
 from searchapp.engine.schema import split_list
-from searchapp.engine.segment_data import SegmentData, segment_folder
+from searchapp.engine.segment_data import SegmentData, map_array, segment_folder
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
 from tests.reference import old_format_index
@@ -186,3 +187,31 @@ def test_a_merge_that_would_lose_positions_is_refused_and_changes_nothing(tmp_pa
             indexer.upsert([article(i)])
     Indexer(store).rebuild([article(i) for i in range(12)])  # the lock was released
     assert Searcher(store).doc_count() == 12
+
+
+def test_a_truncated_array_file_is_a_damaged_index_not_a_failed_query(tmp_path):
+    store = IndexStore(tmp_path)
+    Indexer(store).rebuild([article(i) for i in range(3)])
+    for path in (store.current_path() / "derived").rglob("text.positions.npy"):
+        path.write_bytes(path.read_bytes()[:-8])  # a disk that filled up, a copy cut short
+    with pytest.raises(IndexUnavailable, match="cannot be read"):
+        Searcher(store).search(SearchRequest(q="article"))
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(10, dtype=np.int32),
+    np.zeros(0, dtype=np.int64),
+    np.zeros((2, 0), dtype=np.int32),
+    np.arange(12, dtype=np.float32).reshape(2, 6),
+    np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 4)),
+    np.frombuffer(b"caf\xc3\xa9 bar", dtype=np.uint8),
+], ids=["int32", "empty", "empty 2-d", "2-d", "fortran", "bytes"])
+def test_mapped_arrays_read_back_what_numpy_saved_and_cannot_be_written(tmp_path, array):
+    path = tmp_path / "a.npy"
+    np.save(path, array)
+    mapped = map_array(path)
+    assert mapped.dtype == array.dtype and mapped.shape == array.shape
+    assert np.array_equal(mapped, array)
+    if mapped.size:
+        with pytest.raises(ValueError):
+            mapped[(0,) * mapped.ndim] = 1
