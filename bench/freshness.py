@@ -155,14 +155,17 @@ def fresh_articles(count: int, word: str, folder: Path) -> Path:
     return path
 
 
-def pss_mb(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) of a process in MB; PSS counts pages shared with other processes once."""
+def pss_mb(pid: int) -> tuple[float, float, float]:
+    """(RSS, PSS, file-mapped part of PSS) of a process in MB. PSS counts pages shared with
+    other processes once; its file-mapped part is the index's arrays in the page cache as
+    far as this worker has read them (clean pages the kernel can drop), the rest is the
+    worker's own memory."""
     values = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         parts = line.split()
-        if parts and parts[0] in ("Rss:", "Pss:"):
+        if parts and parts[0] in ("Rss:", "Pss:", "Pss_File:"):
             values[parts[0]] = int(parts[1]) / 1024
-    return values.get("Rss:", 0.0), values.get("Pss:", 0.0)
+    return values.get("Rss:", 0.0), values.get("Pss:", 0.0), values.get("Pss_File:", 0.0)
 
 
 def _serve(code: Code, index_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
@@ -356,8 +359,9 @@ def main(argv: list[str] | None = None) -> int:
                                out["start"], out["boot"], out["first_p95"],
                                out["warm_p95"],
                                f"{out['first_p95'] / out['warm_p95']:.1f}x",
-                               " / ".join(f"{rss:.0f}" for rss, _ in out["memory"]),
-                               " / ".join(f"{pss:.0f}" for _, pss in out["memory"])])
+                               " / ".join(f"{rss:.0f}" for rss, _, _ in out["memory"]),
+                               " / ".join(f"{pss:.0f}" for _, pss, _ in out["memory"]),
+                               " / ".join(f"{mapped:.0f}" for _, _, mapped in out["memory"])])
             report(rows_fresh, rows_ready)
     return 0
 
@@ -371,7 +375,7 @@ def report(rows_fresh: list, rows_ready: list) -> None:
     print_table(["workload", "code", "files read into page cache first",
                  "serve to first answer s", "worker boot to first answer s",
                  "first-pass p95 ms", "warm p95 ms", "first vs warm", "RSS per worker MB",
-                 "PSS per worker MB"],
+                 "PSS per worker MB", "of which index pages MB"],
                 rows_ready, title="Readiness and memory (searchapp serve, 2 workers)")
 
 
