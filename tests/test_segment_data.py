@@ -16,6 +16,7 @@ from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, IndexUnavailable, Searcher
 from searchapp.engine.schema import split_list
 from searchapp.engine.segment_data import SegmentData, map_array, segment_folder
+from searchapp.engine.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
 from tests.reference import old_format_index
@@ -195,7 +196,9 @@ def test_a_truncated_array_file_is_a_damaged_index_not_a_failed_query(tmp_path):
     for path in (store.current_path() / "derived").rglob("text.positions.npy"):
         path.write_bytes(path.read_bytes()[:-8])  # a disk that filled up, a copy cut short
     with pytest.raises(IndexUnavailable, match="cannot be read"):
-        Searcher(store).search(SearchRequest(q="article"))
+        open_snapshot(store, {}, warm=True)  # a server's worker: found when it opens
+    with pytest.raises(IndexUnavailable, match="rebuild the index"):
+        Searcher(store).search(SearchRequest(q='"trade number"'))  # elsewhere: when read
 
 
 @pytest.mark.parametrize("array", [

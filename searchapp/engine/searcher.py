@@ -125,6 +125,7 @@ class Searcher:
         """Open the live generation now and follow it from then on (servers): a worker is
         ready before its first request, and adds, deletes and rebuilds reach it within a
         fraction of a second without ever holding up a request."""
+        self._snapshots.serving = True
         try:
             if self.store.current_name() is not None:
                 with self._snapshot():

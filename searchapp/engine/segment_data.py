@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from searchapp.engine.errors import IndexUnavailable
 from searchapp.engine.facets import SegmentValues
 from searchapp.engine.ranges import offsets, range_indices
 
@@ -296,7 +297,12 @@ class SegmentData:
         return cls(folder, meta)
 
     def _load(self, name: str) -> np.ndarray:
-        return map_array(self.folder / f"{name}.npy")
+        try:
+            return map_array(self.folder / f"{name}.npy")
+        except (OSError, ValueError) as exc:  # missing, cut short, not an array
+            raise IndexUnavailable(
+                f"the arrays of segment {self.folder.name} cannot be read ({type(exc).__name__}"
+                f" in {name}.npy); rebuild the index") from None
 
     def field(self, name: str) -> FieldArrays | None:
         if name not in self.positional_names:

@@ -90,9 +90,10 @@ def _whoosh_values(segment, fieldname: str) -> SegmentValues:
 
 
 def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
-                  memory: ColumnsMemory | None = None) -> Snapshot:
+                  memory: ColumnsMemory | None = None, warm: bool = False) -> Snapshot:
     """The live generation opened, reusing `previous` segments' parts where they still are
-    (and `memory`, the value tables and canonical names the last snapshot left)."""
+    (and `memory`, the value tables and canonical names the last snapshot left). `warm`
+    (servers) also loads now what any first query would, so that none waits for it."""
     path = store.current_path()
     ix = store.open_current()
     try:
@@ -124,7 +125,8 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
                                              by_field["day"], memory)
         source = PostingSource(leaves, live)
-        _warm(source, leaves)
+        if warm:
+            _warm(source, leaves)
     except IndexUnavailable:
         ix.close()
         raise
@@ -181,6 +183,7 @@ class Snapshots:
         self._opening = threading.Lock()  # one snapshot opened at a time
         self._watcher: threading.Thread | None = None
         self._memory = ColumnsMemory()
+        self.serving = False  # a server's worker: snapshots are warmed before use
 
     def _stale(self, snapshot: Snapshot) -> bool:
         """Whether the index moved on from `snapshot`; IndexUnavailable when it is broken."""
@@ -193,7 +196,7 @@ class Snapshots:
             if current is not None and not self._stale(current):
                 return current
             fresh = open_snapshot(self.store, current.segments if current else {},
-                                  self._memory)
+                                  self._memory, warm=self.serving)
             self._install(fresh)
         release_freed_memory()
         return fresh
