@@ -33,12 +33,23 @@ class Removal:
 
 # One word of a name: capitalised, with apostrophes and hyphens ("O'Rourke",
 # "Ocasio-Cortez", "McCarthy"), or an initial ("J.").
-_WORD = (r"(?!(?:The|Of|And|In|On|For|An?|To|With|At|From|By|Is|Are|Was|How|Why|What)\b)"
-         r"[A-Z][\w'’-]*[a-z][\w'’-]*")
+_NOT_A_NAME = r"(?!(?:The|Of|And|In|On|For|An?|To|With|At|From|By|Is|Are|Was|How|Why|What)\b)"
+_WORD = _NOT_A_NAME + r"[A-Z][\w'’-]*[a-z][\w'’-]*"
+# The same word with its letters taken at once (possessively), for patterns where a word
+# always runs to the next space or separator: with backtracking inside words, a line of a
+# dozen capitalised words took milliseconds to refuse, and bylines were most of a build.
+_WHOLE_WORD = _NOT_A_NAME + r"[A-Z](?=[\w'’-]*[a-z])[\w'’-]*+"
 _INITIAL = r"(?:[A-Z]\.(?: [A-Z]\.)? )"
 _NAME = rf"{_INITIAL}?{_WORD}(?: {_INITIAL}?{_WORD}){{0,2}}"
-# a person's name of two to four words, as bylines write them
-_PERSON = rf"{_INITIAL}?{_WORD}(?: {_INITIAL}?{_WORD}){{1,3}}(?:,? (?:Jr\.|Sr\.|II|III))?"
+
+
+def _person(word: str) -> str:
+    """A person's name of two to four words, as bylines write them."""
+    return rf"{_INITIAL}?{word}(?: {_INITIAL}?{word}){{1,3}}(?:,? (?:Jr\.|Sr\.|II|III))?"
+
+
+_PERSON = _person(_WORD)
+_WHOLE_PERSON = _person(_WHOLE_WORD)
 
 # Photo agencies and the outlets that credit their own photographers.
 _AGENCY = (
@@ -127,11 +138,6 @@ _RELATED_LINE = re.compile(rf"(?:{_RELATED_LABEL} ?:.*|\( ?{_RELATED_LABEL} ?:.*
 _RELATED_INLINE = re.compile(rf"\( ?{_RELATED_LABEL} ?:[^()]{{0,200}}\)")
 
 _JOIN = r"(?:,? and |, | & |; )"
-# In a whole line of names each word runs to the next space or separator, so its letters are
-# taken at once (possessively): with backtracking inside words, a line of a dozen
-# capitalised words took milliseconds to refuse, and bylines were most of a build's time.
-_WHOLE_WORD = _WORD.replace("[A-Z][\\w'’-]*[a-z][\\w'’-]*", "[A-Z](?=[\\w'’-]*[a-z])[\\w'’-]*+")
-_WHOLE_PERSON = _PERSON.replace(_WORD, _WHOLE_WORD)
 _OUTLET_TAIL = (rf"(?: ?[,/|;] ?(?:The )?{_WHOLE_WORD}(?: (?:of |and |& )?{_WHOLE_WORD}){{0,3}})*")
 _NAMES_LINE = re.compile(rf"(?:By |Analysis by |Opinion by |Written by )?{_WHOLE_PERSON}"
                          rf"(?:{_OUTLET_TAIL}?{_JOIN}{_WHOLE_PERSON})*{_OUTLET_TAIL}\.?")
