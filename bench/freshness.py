@@ -30,6 +30,7 @@ from pathlib import Path
 from bench.scale import query_set
 from bench.table import print_table
 from bench.workloads import DEFAULT_CORPUS, ROOT, WORK, corpus_for, index_dir_for, prepared_index
+from searchapp.engine import IndexStore
 from searchapp.enrich.people_cache import CACHE_NAME
 from tests.servers import children, fetch, free_port, stop
 
@@ -212,8 +213,7 @@ def read_into_page_cache(index_dir: Path) -> bool:
     first pass measures a fresh worker (its own start-up state), not a disk whose cache other
     work emptied (which made the same code's first pass 2.6x one run and 21x the next).
     False when the index is larger than the memory available (x25 on this machine)."""
-    generation = index_dir / (index_dir / "CURRENT").read_text().strip()
-    files = [f for f in generation.rglob("*") if f.is_file()]
+    files = [f for f in IndexStore(index_dir).current_path().rglob("*") if f.is_file()]
     available = next(int(line.split()[1]) * 1024 for line in
                      Path("/proc/meminfo").read_text().splitlines()
                      if line.startswith("MemAvailable:"))
