@@ -19,3 +19,6 @@ class Article:
     people: list[str] = field(default_factory=list)
     url: str = ""
     source: str = ""
+    # The record's other keys as lists of text (`topic`, `bias_text`...): what a declared
+    # facet field reads (engine/declared.py). Keys of other types are left out.
+    extra: dict[str, list[str]] = field(default_factory=dict)

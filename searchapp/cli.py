@@ -18,6 +18,7 @@ from searchapp.engine import (
     IndexUnavailable,
     Searcher,
 )
+from searchapp.engine.declared import FacetDeclaration, parse_declarations
 from searchapp.ingest import IngestReport, SourceError
 from searchapp.ingest.layouts import parse_field_map
 
@@ -86,9 +87,19 @@ def _yield_to_serving() -> None:
         pass
 
 
+def _declared(args) -> list[FacetDeclaration] | None:
+    """The build's facet fields: those given, none, or (None) the live index's."""
+    if args.no_facet_fields:
+        if args.facet_field:
+            raise ValueError("--no-facet-fields and --facet-field cannot be combined")
+        return []
+    return parse_declarations(args.facet_field) if args.facet_field else None
+
+
 def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
 
+    declared = _declared(args)  # a bad declaration fails before any work
     _yield_to_serving()
 
     report = IngestReport()
@@ -96,7 +107,8 @@ def cmd_build(args) -> int:
         try:
             stats, _ = build_index(
                 _store(args), args.sources, lambda _a: bar.update(), _layout(args),
-                args.workers, allow_shrink=args.allow_shrink, report=report)
+                args.workers, allow_shrink=args.allow_shrink, report=report,
+                declared=declared)
         except BuildRefused:
             bar.close()
             print(f"read: {report.read} articles, {report.skipped_count} skipped")
@@ -144,6 +156,8 @@ def cmd_stats(args) -> int:
         print(f"dates: {stats.first_day} .. {stats.last_day} ({stats.without_date} without date)")
     else:
         print(f"dates: none ({stats.without_date} without date)")
+    for name, count in stats.declared.items():
+        print(f"facet field {name}: {count} distinct values")
     print(f"outlets: {len(stats.outlets)} ({stats.without_outlet} articles without outlet)")
     width = max((len(name) for name, _ in stats.outlets), default=0)
     for name, count in stats.outlets:
@@ -195,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--allow-shrink", action="store_true",
                        help="switch even if the new index has less than half the articles "
                             "of the live one")
+    build.add_argument("--facet-field", action="append", metavar="NAME[=KEY]",
+                       help="a record key (JSON) or column (CSV, manifest) to facet and "
+                            "filter on like outlet, e.g. --facet-field topic --facet-field "
+                            "lean=bias_text (repeatable; a rebuild without it keeps the live "
+                            "index's fields)")
+    build.add_argument("--no-facet-fields", action="store_true",
+                       help="drop the facet fields the live index declares")
     add = with_index_dir(index_sub.add_parser("add", help="add or replace articles by id"))
     add.add_argument("sources", nargs="+", type=Path,
                      help="as for build, or '-' for JSON Lines on standard input (a feed: "
@@ -236,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # `searchapp index stats | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return 0
     except (OSError, sqlite3.Error) as exc:
         print(f"error: cannot read or write the index: {_describe(exc)}", file=sys.stderr)
     except KeyboardInterrupt:

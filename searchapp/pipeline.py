@@ -18,6 +18,7 @@ from pathlib import Path
 from searchapp.article import Article
 from searchapp.children import die_with_parent
 from searchapp.engine import BuildStats, Indexer, IndexStore
+from searchapp.engine.declared import FacetDeclaration
 from searchapp.enrich import normalise_article, people_text
 from searchapp.enrich.extractor_version import EXTRACTOR_VERSION
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
@@ -121,20 +122,22 @@ def build_index(
     people: bool = True,
     allow_shrink: bool = False,
     report: IngestReport | None = None,
+    declared: list[FacetDeclaration] | None = None,
 ) -> tuple[BuildStats, IngestReport]:
     """Rebuild the index from `sources` (the bundled sample when none are given).
 
     Raises BuildRefused (the live index unchanged) when nothing was indexed or the build
     would shrink the live index by more than half without `allow_shrink`; `report`, when
     given, is filled as the sources are read, so a caller can show it either way.
+    `declared` facet fields (None: keep the live index's).
     """
     report = report if report is not None else IngestReport()
     articles = read_sources(sources or [SAMPLE_DIR], report, layout)  # checks paths first
     cache = _cache(store)
     try:
         stats = Indexer(store).rebuild(
-            enriched(iter(articles), cache, workers, people), on_article, allow_shrink
-        )
+            enriched(iter(articles), cache, workers, people), on_article, allow_shrink,
+            declared)
     finally:
         cache.close()
     return stats, report

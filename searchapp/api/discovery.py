@@ -13,23 +13,24 @@ from searchapp.api.schemas import (
     SimilarArgsSchema,
     SimilarSchema,
 )
+from searchapp.engine import UnknownFacetField
 
 blp = Blueprint("discovery", __name__, url_prefix="/api/v1",
                 description="Autocomplete and related articles")
-FACET_VALUE_FIELDS = ("outlet", "person")
-
 
 @blp.route("/facets/<string:field>")
 class FacetValues(MethodView):
     @blp.arguments(FacetValuesArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, FacetValuesSchema)
-    @blp.alt_response(404, description="Not a facet with values (outlet or person)")
+    @blp.alt_response(404, description="Not a facet with values (outlet, person or a "
+                      "declared facet field)")
     @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, field: str, prefix: str, size: int):
         """Facet values matching a prefix, with article counts (for autocomplete)"""
-        if field not in FACET_VALUE_FIELDS:
-            abort(404, message=f"no facet {field!r}: use one of {', '.join(FACET_VALUE_FIELDS)}")
-        values = searcher().facet_values(field, prefix, size)
+        try:
+            values = searcher().facet_values(field, prefix, size)
+        except UnknownFacetField as error:
+            abort(404, message=f"no facet {field!r}: use one of {', '.join(error.known)}")
         return {"field": field, "prefix": prefix, "values": values}
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import MethodNotAllowed
 
-from searchapp.engine import IndexUnavailable, InvalidQuery, QueryTimeout, TooManyBuckets
+from searchapp.engine import (
+    IndexUnavailable,
+    InvalidQuery,
+    QueryTimeout,
+    TooManyBuckets,
+    UnknownFacetField,
+)
 
 RETRY_AFTER_SECONDS = "1"
 
@@ -39,6 +45,11 @@ def register_error_handlers(app: Flask) -> None:
     def too_many_buckets(error):
         return _json(422, "Unprocessable Entity", "The timeline would have too many periods.",
                      errors={"query": {"date_interval": [str(error)]}})
+
+    @app.errorhandler(UnknownFacetField)
+    def unknown_facet_field(error):
+        return _json(422, "Unprocessable Entity", "The request's parameters are invalid.",
+                     errors={"query": {error.parameter: [str(error)]}})
 
     @app.errorhandler(QueryTimeout)
     def query_timeout(error):

@@ -18,4 +18,5 @@ class Health(MethodView):
     def get(self):
         """Report the live index generation and its article count"""
         engine = searcher()
-        return {"status": "ok", "generation": engine.generation(), "documents": engine.doc_count()}
+        return {"status": "ok", "generation": engine.generation(), "documents": engine.doc_count(),
+                "facet_fields": engine.facet_fields()}

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import INCLUDE
 
+from searchapp.api.declared_filters import DESCRIPTION as DECLARED
+from searchapp.api.declared_filters import declared_filters
 from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.research_schemas import ExportArgsSchema, TimelineArgsSchema, TimelineSchema
 from searchapp.engine.types import ArticleRecord, SearchRequest, TimelineRequest
@@ -30,7 +32,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"
 
 @blp.route("/timeline")
 class TimelineView(MethodView):
-    @blp.arguments(TimelineArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.arguments(TimelineArgsSchema, location="query", as_kwargs=True, unknown=INCLUDE)
     @blp.response(200, TimelineSchema)
     @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, **args):
@@ -44,12 +46,13 @@ class TimelineView(MethodView):
         return searcher().timeline(TimelineRequest(
             queries=args["q"], outlets=args["outlet"], people=args["person"],
             date_from=args["date_from"], date_to=args["date_to"],
-            date_interval=args["date_interval"]))
+            date_interval=args["date_interval"],
+            fields=declared_filters(TimelineArgsSchema)))
 
 
 @blp.route("/export")
 class ExportView(MethodView):
-    @blp.arguments(ExportArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.arguments(ExportArgsSchema, location="query", as_kwargs=True, unknown=INCLUDE)
     @blp.response(200, content_type="text/csv",
                   description="CSV with a header row, or JSON Lines; streamed.")
     @blp.alt_response(503, description=UNAVAILABLE)
@@ -61,10 +64,10 @@ class ExportView(MethodView):
         """
         export = searcher().export(SearchRequest(
             q=args["q"], outlets=args["outlet"], people=args["person"],
-            date_from=args["date_from"], date_to=args["date_to"], sort=args["sort"]),
-            with_body=args["body"])
+            date_from=args["date_from"], date_to=args["date_to"], sort=args["sort"],
+            fields=declared_filters(ExportArgsSchema)), with_body=args["body"])
         kind = args["format"]
-        lines = (_csv_lines(export, args["body"], args["bom"]) if kind == "csv"
+        lines = (_csv_lines(export, args["body"], args["bom"], export.fields) if kind == "csv"
                  else _jsonl_lines(export, args["body"]))
         response = Response(_chunks(lines, export), mimetype=None,
                             content_type=MEDIA_TYPES[kind])
@@ -73,25 +76,31 @@ class ExportView(MethodView):
         return response
 
 
-def _cells(record: ArticleRecord, with_body: bool) -> list[str]:
+TimelineView.get.__doc__ += f"\n{DECLARED}\n"
+ExportView.get.__doc__ += f"\n{DECLARED}\n"
+
+
+def _cells(record: ArticleRecord, with_body: bool, declared: list[str]) -> list[str]:
     cells = [record.id, record.title, record.outlet,
              record.published.isoformat() if record.published else "", safe_url(record.url),
-             LIST_SEPARATOR.join(record.authors), LIST_SEPARATOR.join(record.people)]
+             LIST_SEPARATOR.join(record.authors), LIST_SEPARATOR.join(record.people),
+             *(LIST_SEPARATOR.join(record.fields.get(name, [])) for name in declared)]
     if with_body:
         cells.append(record.body)
     # a cell a spreadsheet would run as a formula ("=HYPERLINK(...)") starts with a quote
     return [f"'{c}" if c.startswith(_FORMULA_STARTS) else c for c in cells]
 
 
-def _csv_lines(records, with_body: bool, bom: bool) -> Iterator[str]:
+def _csv_lines(records, with_body: bool, bom: bool, declared: list[str]) -> Iterator[str]:
+    """A header row (the declared facet fields after `people`), then a row per article."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*COLUMNS, "body"] if with_body else COLUMNS)
+    writer.writerow([*COLUMNS, *declared, *(["body"] if with_body else [])])
     yield ("\ufeff" if bom else "") + buffer.getvalue()
     for record in records:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_cells(record, with_body))
+        writer.writerow(_cells(record, with_body, declared))
         yield buffer.getvalue()
 
 
@@ -100,7 +109,7 @@ def _jsonl_lines(records, with_body: bool) -> Iterator[str]:
         item = {"id": record.id, "title": record.title, "outlet": record.outlet,
                 "published": record.published.isoformat() if record.published else None,
                 "url": safe_url(record.url), "authors": record.authors,
-                "people": record.people}
+                "people": record.people, **({"fields": record.fields} if record.fields else {})}
         if with_body:
             item["body"] = record.body
         yield json.dumps(item, ensure_ascii=False) + "\n"

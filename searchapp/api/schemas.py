@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from searchapp.engine.types import DATE_INTERVALS, FACET_FIELDS, SORTS
 from searchapp.urls import safe_url
@@ -10,9 +10,10 @@ from searchapp.urls import safe_url
 MAX_QUERY_CHARS = 1000
 MAX_RESULT_WINDOW = 10_000
 MAX_FILTER_VALUES = 50
-_FACET_NAME = "(" + "|".join(FACET_FIELDS) + ")"
+MAX_FACET_VALUE_CHARS = 300
+_FACET_NAME = "[a-z][a-z0-9_]{0,31}"
 FACETS_PATTERN = f"^({_FACET_NAME}(,{_FACET_NAME})*)?$"
-FACET_VALUE = fields.String(validate=validate.Length(min=1, max=300))
+FACET_VALUE = fields.String(validate=validate.Length(min=1, max=MAX_FACET_VALUE_CHARS))
 
 
 class SafeUrl(fields.String):
@@ -70,11 +71,15 @@ class SearchArgsSchema(FilterArgsSchema):
     # A string, not an array: "facets=" (no facets) and "facets=outlet" read the same on
     # the wire as an empty and a one-item array, and a pattern documents both exactly.
     facets = fields.String(
-        load_default=",".join(FACET_FIELDS),
-        validate=validate.Regexp(FACETS_PATTERN, error="Use a comma list of outlet, person "
-                                 "and date (empty for none)."),
-        metadata={"description": "Comma list of facets to count: outlet,person,date "
-                                 "(default all; empty for none).",
+        load_default=None,
+        validate=validate.Regexp(FACETS_PATTERN, error="Use a comma list of facet names: "
+                                 f"{', '.join(FACET_FIELDS)} or a declared facet field "
+                                 "(empty for none)."),
+        metadata={"description": f"Comma list of facets to count: {','.join(FACET_FIELDS)} "
+                                 "and any facet field the index declares (built with "
+                                 "`--facet-field`; GET /api/v1/health lists them). Default: "
+                                 "all of them; empty for none. An unknown name is a 422 "
+                                 "listing the index's facets.",
                   "pattern": FACETS_PATTERN},
     )
     facet_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
@@ -104,6 +109,10 @@ class HitSchema(Schema):
     score = fields.Float(allow_none=True, metadata={"description": "BM25F score; null when "
                                                      "sorted by date or for an empty query."})
     snippet = fields.String(metadata={"description": "HTML-escaped text, <mark> around matches."})
+    declared = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), attribute="fields",
+        data_key="fields",
+        metadata={"description": "The article's values of each declared facet field."})
 
 
 class FacetBucketSchema(Schema):
@@ -120,9 +129,19 @@ class DateBucketSchema(Schema):
 
 
 class FacetsSchema(Schema):
+    """The core facets by name, then one list of buckets per declared facet field."""
+
     outlet = fields.List(fields.Nested(FacetBucketSchema))
     person = fields.List(fields.Nested(FacetBucketSchema))
     date = fields.List(fields.Nested(DateBucketSchema))
+
+    @post_dump(pass_original=True)
+    def _declared(self, data: dict, original: dict, **kwargs) -> dict:
+        buckets = FacetBucketSchema(many=True)
+        for name, values in original.items():
+            if name not in self.fields:
+                data[name] = buckets.dump(values)
+        return data
 
 
 class SearchResponseSchema(Schema):
@@ -131,7 +150,9 @@ class SearchResponseSchema(Schema):
     per_page = fields.Integer()
     took_ms = fields.Float()
     results = fields.List(fields.Nested(HitSchema), attribute="hits")
-    facets = fields.Nested(FacetsSchema)
+    facets = fields.Nested(FacetsSchema, metadata={
+        "description": "Buckets per facet asked for: outlet, person, date, and each declared "
+                       "facet field by its name (same shape as outlet)."})
     date_interval = fields.String(allow_none=True)
     suggestion = fields.String(allow_none=True)
 
@@ -145,12 +166,19 @@ class ArticleSchema(Schema):
     authors = fields.List(fields.String())
     people = fields.List(fields.String())
     url = SafeUrl(metadata={"description": "Link to the original: an http(s) URL or empty."})
+    declared = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), attribute="fields",
+        data_key="fields",
+        metadata={"description": "The article's values of each declared facet field."})
 
 
 class HealthSchema(Schema):
     status = fields.String()
     generation = fields.String()
     documents = fields.Integer()
+    facet_fields = fields.List(fields.String(), metadata={
+        "description": "The facets this index counts: outlet, person, date, then the fields "
+                       "declared at build time (`--facet-field`), which filter by name."})
 
 
 class FacetValuesArgsSchema(Schema):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import INCLUDE
 
+from searchapp.api.declared_filters import DESCRIPTION as DECLARED
+from searchapp.api.declared_filters import declared_filters
 from searchapp.api.engine_access import UNAVAILABLE, searcher
 from searchapp.api.schemas import SearchArgsSchema, SearchResponseSchema
 from searchapp.engine.types import SearchRequest
@@ -15,7 +17,7 @@ blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Full-text
 
 @blp.route("/search")
 class Search(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.arguments(SearchArgsSchema, location="query", as_kwargs=True, unknown=INCLUDE)
     @blp.response(200, SearchResponseSchema)
     @blp.alt_response(503, description=UNAVAILABLE)
     def get(self, **args):
@@ -33,8 +35,13 @@ class Search(MethodView):
             sort=args["sort"],
             page=args["page"],
             per_page=args["per_page"],
-            facets=tuple(dict.fromkeys(f for f in args["facets"].split(",") if f)),
+            facets=None if args["facets"] is None
+            else tuple(dict.fromkeys(f for f in args["facets"].split(",") if f)),
             facet_size=args["facet_size"],
             date_interval=args["date_interval"],
+            fields=declared_filters(SearchArgsSchema),
         )
         return searcher().search(request)
+
+
+Search.get.__doc__ += f"\n{DECLARED}\n"  # a docstring cannot be an f-string

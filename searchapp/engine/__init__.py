@@ -10,6 +10,7 @@ from searchapp.engine.errors import (
     QueryTooExpensive,
     RebuildRunning,
     TooManyBuckets,
+    UnknownFacetField,
 )
 from searchapp.engine.indexer import BuildStats, Indexer
 from searchapp.engine.searcher import Searcher
@@ -17,4 +18,4 @@ from searchapp.engine.store import IndexStore
 
 __all__ = ["BuildRefused", "BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore",
            "IndexUnavailable", "InvalidQuery", "QueryTimeout", "QueryTooExpensive",
-           "RebuildRunning", "Searcher", "TooManyBuckets"]
+           "RebuildRunning", "Searcher", "TooManyBuckets", "UnknownFacetField"]

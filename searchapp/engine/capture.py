@@ -26,6 +26,7 @@ from whoosh.formats import Frequency, tokens
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from searchapp.engine.declared import declarations
 from searchapp.engine.ranges import range_indices
 from searchapp.engine.segment_data import (
     PositionsCapture,
@@ -38,6 +39,12 @@ from searchapp.engine.segment_data import (
 from searchapp.enrich.names import variant_key
 
 VALUE_FIELDS = ("outlet", "people", "day")
+
+
+def value_fields(schema) -> list[str]:
+    """The exact-value fields of a schema: the core three and its declared facets."""
+    return [name for name in VALUE_FIELDS if name in schema] + [
+        declaration.field for declaration in declarations(schema)]
 
 
 class CapturedFrequency(Frequency):
@@ -76,7 +83,7 @@ class FastSegmentWriter(SegmentWriter):
         self._folder = Path(self.storage.folder)
         self._positional = {name: PositionsCapture() for name, field in self.schema.items()
                             if isinstance(field.format, CapturedFrequency)}
-        self._values = {name: ValuesCapture() for name in VALUE_FIELDS if name in self.schema}
+        self._values = {name: ValuesCapture() for name in value_fields(self.schema)}
         self._doc = 0
         for name, capture in self._positional.items():
             self.schema[name].format.sink = partial(self._add_positions, capture)

@@ -41,3 +41,14 @@ class QueryTimeout(RuntimeError):
 class TooManyBuckets(InvalidQuery):
     """A timeline would have more periods than a chart can show (a day interval over
     centuries of outlier dates)."""
+
+
+class UnknownFacetField(ValueError):
+    """A request names a facet field the index does not have (the API answers 422 naming
+    the parameter and listing the fields it has)."""
+
+    def __init__(self, parameter: str, name: str, known: list[str]):
+        self.parameter, self.name, self.known = parameter, name, known
+        what = ("not a parameter of this endpoint nor a facet field of this index"
+                if parameter == name else f"unknown facet field {name!r}")
+        super().__init__(f"{what}; this index's facets: {', '.join(known)}")

@@ -443,12 +443,15 @@ class FacetColumns:
     outlet: ValueColumn
     person: ValueColumn
     day: DayColumn
+    declared: dict[str, ValueColumn] = field(default_factory=dict)  # by facet name
 
     @classmethod
     def from_segments(cls, live: np.ndarray, outlet: list[tuple[SegmentValues, int]],
                       people: list[tuple[SegmentValues, int]],
                       day: list[tuple[SegmentValues, int]],
-                      memory: ColumnsMemory | None = None) -> FacetColumns:
+                      memory: ColumnsMemory | None = None,
+                      declared: dict[str, list[tuple[SegmentValues, int]]] | None = None,
+                      ) -> FacetColumns:
         memory = memory or ColumnsMemory()
         return cls(
             doc_count=len(live),
@@ -458,7 +461,18 @@ class FacetColumns:
             person=people_column(people, live, memory.canonical, memory.raw_people,
                                  memory.people).within(live),
             day=DayColumn.from_segments(day, len(live)),
+            declared={name: ValueColumn.from_segments(parts, live, key=str.casefold,
+                                                      memo=memory.declared(name)).within(live)
+                      for name, parts in (declared or {}).items()},
         )
+
+    def value_column(self, name: str) -> ValueColumn | None:
+        """The column behind a facet name that takes values (not `date`)."""
+        if name == "outlet":
+            return self.outlet
+        if name == "person":
+            return self.person
+        return self.declared.get(name)
 
 
 @dataclass
@@ -469,3 +483,7 @@ class ColumnsMemory:
     raw_people: ColumnMemo = field(default_factory=ColumnMemo)
     people: ColumnMemo = field(default_factory=ColumnMemo)
     canonical: CanonicalNames = field(default_factory=CanonicalNames)
+    by_declared: dict[str, ColumnMemo] = field(default_factory=dict)
+
+    def declared(self, name: str) -> ColumnMemo:
+        return self.by_declared.setdefault(name, ColumnMemo())

@@ -23,6 +23,7 @@ from searchapp.article import Article
 from searchapp.children import die_with_parent
 from searchapp.engine import capture, posting_runs
 from searchapp.engine.capture import FastMpWriter, FastSegmentWriter
+from searchapp.engine.declared import FacetDeclaration, declarations
 from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
 from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
@@ -112,11 +113,13 @@ class Indexer:
         articles: Iterable[Article],
         on_article: Callable[[Article], None] | None = None,
         allow_shrink: bool = False,
+        declared: list[FacetDeclaration] | None = None,
     ) -> BuildStats:
         """Index `articles` into a new generation and switch to it atomically.
 
         If anything fails, or the build is refused, the new generation is discarded and
-        the old one keeps serving. An id seen twice keeps its last record.
+        the old one keeps serving. An id seen twice keeps its last record. `declared` facet
+        fields (None: those of the live index, so a plain rebuild keeps them).
         """
         started = time.perf_counter()
         self.store.claim_rebuild(self.lock_wait)
@@ -124,7 +127,9 @@ class Indexer:
             with self.store.writing(self.lock_wait):
                 self.journal.clear()
             self.store.prune()  # leftovers of builds that crashed or were killed
-            generation = self.store.create_generation()
+            if declared is None:
+                declared = self.live_declarations()
+            generation = self.store.create_generation(declared)
             stats = BuildStats(generation=generation.name)
             try:
                 repeats = self._write_all(generation, articles, on_article, stats)
@@ -156,6 +161,7 @@ class Indexer:
                                 **SEGMENT_FILES)
 
         writer = new_writer()
+        declared = declarations(ix.schema)
         in_writer = 0
         seen: set[str] = set()
         # whoosh cannot delete a document still buffered in the same writer, so repeated
@@ -167,7 +173,7 @@ class Indexer:
                     repeats[article.id] = article
                     stats.replaced += 1
                 else:
-                    writer.add_document(**article_to_document(article))
+                    writer.add_document(**article_to_document(article, declared))
                     seen.add(article.id)
                     stats.indexed += 1
                     in_writer += 1
@@ -195,12 +201,13 @@ class Indexer:
             return 0
         ix = whoosh_index.open_dir(str(generation))
         writer = FastSegmentWriter(ix, limitmb=self.memory_mb, **SEGMENT_FILES)
+        declared = declarations(ix.schema)
         try:
             for article in repeats.values():
-                writer.update_document(**article_to_document(article))
+                writer.update_document(**article_to_document(article, declared))
             for op, payload in entries:
                 if op == "upsert":
-                    writer.update_document(**article_to_document(payload))
+                    writer.update_document(**article_to_document(payload, declared))
                 else:
                     for article_id in payload:
                         writer.delete_by_term("id", article_id)
@@ -217,6 +224,17 @@ class Indexer:
         ix = whoosh_index.open_dir(str(generation))
         try:
             return ix.doc_count()
+        finally:
+            ix.close()
+
+    def live_declarations(self) -> list[FacetDeclaration]:
+        """The facet fields the live index declares (none when there is no live index)."""
+        try:
+            ix = self.store.open_current()
+        except IndexUnavailable:
+            return []
+        try:
+            return declarations(ix.schema)
         finally:
             ix.close()
 
@@ -269,11 +287,12 @@ class Indexer:
                 ix = self.store.open_current()
                 stats.generation = self.store.current_path().name
                 writer = self._writer(ix)
+                declared = declarations(ix.schema)
                 try:
                     with ix.searcher() as searcher:
                         for article in batch:
                             exists = searcher.document_number(id=article.id) is not None
-                            writer.update_document(**article_to_document(article))
+                            writer.update_document(**article_to_document(article, declared))
                             stats.replaced += exists
                             stats.indexed += not exists
                             if on_article:

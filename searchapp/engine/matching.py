@@ -9,8 +9,10 @@ import numpy as np
 from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
+from searchapp.engine.errors import UnknownFacetField
 from searchapp.engine.facets import NO_DAY
 from searchapp.engine.snapshots import Snapshot
+from searchapp.engine.types import FACET_FIELDS
 
 FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
 
@@ -20,6 +22,19 @@ class Filters(Protocol):
     people: list[str]
     date_from: object
     date_to: object
+    fields: dict[str, list[str]]
+
+
+def facet_names(snap: Snapshot) -> list[str]:
+    """Every facet this snapshot can count: the core three, then its declared fields."""
+    return [*FACET_FIELDS, *snap.columns.declared]
+
+
+def check_fields(snap: Snapshot, request: Filters) -> None:
+    """UnknownFacetField for a filter on a field the index does not declare."""
+    for name in request.fields:
+        if name not in snap.columns.declared:
+            raise UnknownFacetField(name, name, facet_names(snap))
 
 
 def matching(snap: Snapshot, q: wq.Query, budget: Budget
@@ -53,6 +68,10 @@ def filter_masks(snap: Snapshot, request: Filters) -> dict[str, np.ndarray]:
         masks["person"] = cols.person.mask_for(request.people, cols.doc_count)
     if request.date_from or request.date_to:
         masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
+    check_fields(snap, request)
+    for name, wanted in request.fields.items():
+        if wanted:
+            masks[name] = cols.declared[name].mask_for(wanted, cols.doc_count)
     return masks
 
 

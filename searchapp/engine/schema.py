@@ -9,6 +9,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from searchapp.article import Article
 from searchapp.engine.capture import CapturedFrequency
+from searchapp.engine.declared import FacetDeclaration, add_to_schema
 from searchapp.engine.english import EnglishAnalyzer
 from searchapp.enrich.names import fold
 
@@ -48,11 +49,11 @@ def _captured(field: fields.TEXT) -> fields.TEXT:
     return field
 
 
-def build_schema() -> fields.Schema:
-    """Exact-value fields (`outlet`, `people`, `day`) feed filters and facets;
-    the `*_words` fields serve the `outlet:` and `person:` query prefixes; `body` is
-    stored for snippets and searched through `text`."""
-    return fields.Schema(
+def build_schema(declared: list[FacetDeclaration] | None = None) -> fields.Schema:
+    """Exact-value fields (`outlet`, `people`, `day`, and the declared `facet_*`) feed
+    filters and facets; the `*_words` fields serve the `outlet:` and `person:` query
+    prefixes; `body` is stored for snippets and searched through `text`."""
+    return add_to_schema(fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=_captured(fields.TEXT(analyzer=text_analyzer(), stored=True, spelling=True)),
         body=fields.STORED(),
@@ -65,15 +66,17 @@ def build_schema() -> fields.Schema:
         published=fields.DATETIME(stored=True),
         day=fields.ID(),
         url=fields.STORED(),
-    )
+    ), declared or [])
 
 
 def _joined(values: list[str]) -> str:
     return LIST_SEPARATOR.join(v.replace(LIST_SEPARATOR, " ") for v in values)
 
 
-def article_to_document(article: Article) -> dict:
-    """The whoosh document for one article; empty values are left out."""
+def article_to_document(article: Article,
+                        declared: list[FacetDeclaration] | None = None) -> dict:
+    """The whoosh document for one article; empty values are left out. `declared` facet
+    fields take their values from the article's `extra` record keys."""
     doc = {
         "id": article.id,
         "title": article.title,
@@ -92,6 +95,10 @@ def article_to_document(article: Article) -> dict:
     if article.published:
         doc["published"] = datetime.combine(article.published, datetime.min.time())
         doc["day"] = article.published.isoformat()
+    for declaration in declared or ():
+        values = article.extra.get(declaration.source)
+        if values:
+            doc[declaration.field] = _joined(values)
     return doc
 
 

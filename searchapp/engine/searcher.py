@@ -13,16 +13,24 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
 
 from searchapp.engine.budget import Budget
+from searchapp.engine.declared import WHOOSH_PREFIX
 from searchapp.engine.discovery import (
     SUGGEST_BELOW_HITS,
     similar_query,
     suggest_query,
     values_with_prefix,
 )
-from searchapp.engine.errors import IndexUnavailable, QueryTimeout
+from searchapp.engine.errors import IndexUnavailable, QueryTimeout, UnknownFacetField
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.fastpath import top_documents
-from searchapp.engine.matching import all_of, by_date, filter_masks, matching
+from searchapp.engine.matching import (
+    all_of,
+    by_date,
+    check_fields,
+    facet_names,
+    filter_masks,
+    matching,
+)
 from searchapp.engine.research import export_order, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
@@ -62,6 +70,11 @@ def _canonical_people(columns: FacetColumns, stored: str | None) -> list[str]:
     return list(dict.fromkeys(columns.person.display(name) for name in split_list(stored)))
 
 
+def _declared_values(columns: FacetColumns, stored: dict) -> dict[str, list[str]]:
+    """An article's values of the index's declared facet fields, by facet name."""
+    return {name: split_list(stored.get(WHOOSH_PREFIX + name)) for name in columns.declared}
+
+
 def _published(value) -> date | None:
     return value.date() if value is not None else None
 
@@ -76,6 +89,11 @@ class Export:
 
     def __len__(self) -> int:
         return len(self.order)
+
+    @property
+    def fields(self) -> list[str]:
+        """The index's declared facet fields, in each record's `fields`."""
+        return list(self._snap.columns.declared)
 
     def __iter__(self) -> Iterator[ArticleRecord]:
         try:
@@ -97,7 +115,7 @@ def _record(snap: Snapshot, stored: dict, with_body: bool) -> ArticleRecord:
         outlet=stored.get("outlet", ""), published=_published(stored.get("published")),
         authors=split_list(stored.get("authors")),
         people=_canonical_people(snap.columns, stored.get("people")),
-        url=stored.get("url", ""))
+        url=stored.get("url", ""), fields=_declared_values(snap.columns, stored))
 
 
 class Searcher:
@@ -154,6 +172,7 @@ class Searcher:
         return result
 
     def _search(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
+        check_fields(snap, request)
         q = snap.query_text.parse(request.q)
         matched, scores, highlight = matching(snap, q, budget)
         masks = filter_masks(snap, request)
@@ -190,18 +209,19 @@ class Searcher:
                     mask &= other
             return mask
 
-        if "outlet" in request.facets:
-            facets["outlet"] = cols.outlet.buckets(
-                scope("outlet"), request.facet_size, request.outlets
-            )
-        if "person" in request.facets:
-            facets["person"] = cols.person.buckets(
-                scope("person"), request.facet_size, request.people
-            )
-        if "date" in request.facets:
-            in_scope = scope("date")
-            interval = request.date_interval or cols.day.choose_interval(in_scope)
-            facets["date"] = cols.day.buckets(in_scope, interval)
+        wanted = facet_names(snap) if request.facets is None else request.facets
+        selected = {"outlet": request.outlets, "person": request.people, **request.fields}
+        for name in wanted:
+            if name == "date":
+                in_scope = scope("date")
+                interval = request.date_interval or cols.day.choose_interval(in_scope)
+                facets["date"] = cols.day.buckets(in_scope, interval)
+                continue
+            column = cols.value_column(name)
+            if column is None:
+                raise UnknownFacetField("facets", name, facet_names(snap))
+            facets[name] = column.buckets(scope(name), request.facet_size,
+                                          selected.get(name, []))
         return facets, interval
 
     def _hits(self, snap, request, q, final, scores, highlight, budget: Budget) -> list[Hit]:
@@ -275,6 +295,7 @@ class Searcher:
             score=round(float(score), 4) if score is not None else None,
             snippet=(snap.highlighter.snippet(body, terms) if terms else lead(body))
             if terms is not None else "",
+            fields=_declared_values(snap.columns, stored),
         )
 
     def stats(self) -> IndexStats:
@@ -299,6 +320,8 @@ class Searcher:
                 first_day=_day(int(known.min())) if len(known) else None,
                 last_day=_day(int(known.max())) if len(known) else None,
                 without_date=int(len(days) - len(known)),
+                declared={name: int(np.count_nonzero(column.counts(cols.live)))
+                          for name, column in cols.declared.items()},
             )
 
     # -- research ----------------------------------------------------------------------------
@@ -324,11 +347,20 @@ class Searcher:
 
     # -- discovery ---------------------------------------------------------------------------
     def facet_values(self, field: str, prefix: str, size: int) -> list[FacetBucket]:
-        """Values of `outlet` or `person` with a word starting with `prefix`, with counts."""
+        """Values of `outlet`, `person` or a declared field with a word starting with
+        `prefix`, with counts; UnknownFacetField for any other name."""
         with self._snapshot() as snap:
             cols = snap.columns
-            column = cols.outlet if field == "outlet" else cols.person
+            column = cols.value_column(field)
+            if column is None:
+                raise UnknownFacetField("field", field,
+                                        [n for n in facet_names(snap) if n != "date"])
             return values_with_prefix(column, cols.live, prefix, size)
+
+    def facet_fields(self) -> list[str]:
+        """The facets the live index can count: outlet, person, date, then declared ones."""
+        with self._snapshot() as snap:
+            return facet_names(snap)
 
     def similar(self, article_id: str, limit: int) -> list[Hit] | None:
         """Articles most like the given one (more-like-this over its key terms, scored on

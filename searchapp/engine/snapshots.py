@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from searchapp.children import release_freed_memory
-from searchapp.engine.capture import CapturedFrequency
+from searchapp.engine.capture import CapturedFrequency, value_fields
+from searchapp.engine.declared import declarations
 from searchapp.engine.errors import IndexUnavailable
 from searchapp.engine.facets import ColumnsMemory, FacetColumns, SegmentValues
 from searchapp.engine.fastpath import FastPath
@@ -36,7 +37,6 @@ from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
 from searchapp.enrich.names import remember_variant_keys
 
-VALUE_FIELDS = ("outlet", "people", "day")
 WATCH_SECONDS = 0.1
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,10 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
             if segment.has_deletions():
                 live[np.fromiter(segment.deleted_docs(), dtype=np.int64) + leaf.base] = False
         by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
-                    for name in VALUE_FIELDS}
+                    for name in value_fields(ix.schema)}
+        declared = {d.name: by_field[d.field] for d in declarations(ix.schema)}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
-                                             by_field["day"], memory)
+                                             by_field["day"], memory, declared)
         source = PostingSource(leaves, live)
         if warm:
             _warm(source, leaves)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from searchapp.engine.declared import FacetDeclaration
 from searchapp.engine.errors import IndexBusy, IndexNotBuilt, IndexUnavailable, RebuildRunning
 from searchapp.engine.locks import FileLock
 from searchapp.engine.schema import build_schema
@@ -138,13 +139,14 @@ class IndexStore:
                                    f"({type(exc).__name__}); rebuild the index") from None
 
     # -- generations -----------------------------------------------------------------------
-    def create_generation(self) -> Path:
-        """An empty whoosh index in a fresh generation folder (not live, not complete)."""
+    def create_generation(self, declared: list[FacetDeclaration] | None = None) -> Path:
+        """An empty whoosh index in a fresh generation folder (not live, not complete),
+        with the `declared` facet fields in its schema."""
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         path = Path(tempfile.mkdtemp(prefix=f"{GENERATION_PREFIX}{stamp}-", dir=self.root))
         path.chmod(_umasked(0o755))
-        whoosh_index.create_in(str(path), build_schema())
+        whoosh_index.create_in(str(path), build_schema(declared))
         return path
 
     @staticmethod

@@ -8,6 +8,12 @@ from datetime import date
 FACET_FIELDS = ("outlet", "person", "date")
 SORTS = ("relevance", "newest", "oldest")
 DATE_INTERVALS = ("day", "week", "month", "year")
+# Names a declared facet field cannot take: the API's parameters and the article's fields.
+RESERVED_NAMES = frozenset((
+    "q", "outlet", "person", "people", "date", "date_from", "date_to", "date_interval",
+    "sort", "page", "per_page", "facets", "facet_size", "snippets", "format", "body", "bom",
+    "collapse", "count_by", "story", "copies", "id", "title", "url", "authors",
+    "published", "text", "day", "prefix", "size", "limit", "fields", "score", "snippet"))
 
 
 @dataclass
@@ -20,10 +26,11 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
-    facets: tuple[str, ...] = FACET_FIELDS
+    facets: tuple[str, ...] | None = None  # None: the core three and every declared field
     facet_size: int = 10
     date_interval: str | None = None
     snippets: bool = True
+    fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet filters
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Hit:
     url: str
     score: float | None
     snippet: str
+    fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet values
 
 
 @dataclass
@@ -78,6 +86,7 @@ class ArticleRecord:
     authors: list[str]
     people: list[str]
     url: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +101,7 @@ class IndexStats:
     first_day: date | None
     last_day: date | None
     without_date: int
+    declared: dict[str, int] = field(default_factory=dict)  # facet field -> distinct values
 
 
 MAX_TIMELINE_QUERIES = 5
@@ -109,6 +119,7 @@ class TimelineRequest:
     date_from: date | None = None
     date_to: date | None = None
     date_interval: str | None = None
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from searchapp.ingest.dates import ImplausibleDate, parse_published
-from searchapp.ingest.layouts import Layout
+from searchapp.ingest.layouts import ARTICLE_FIELDS, Layout
 from searchapp.ingest.report import IngestReport
 
 _SCALARS = (str, int, float)
@@ -50,6 +50,36 @@ def text_value(value: object, name: str) -> str:
     return str(value).strip()
 
 
+MAX_EXTRA_KEYS = 64
+MAX_EXTRA_VALUES = 50
+MAX_EXTRA_CHARS = 200
+
+
+def extra_values(record: dict, used: set[str]) -> dict[str, list[str]]:
+    """The record's keys not read into an Article field, as lists of text: a string or a
+    number is one value, a list of strings its values (comma-split as other lists are);
+    objects, nulls and over-long values are left out, and so are keys beyond the first
+    MAX_EXTRA_KEYS, so a record's odd keys cannot make an article large."""
+    extra: dict[str, list[str]] = {}
+    for key, value in record.items():
+        if len(extra) >= MAX_EXTRA_KEYS:
+            break
+        if key in used or not isinstance(key, str):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            values = [part.strip() for part in value.split(",")]
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            values = [v.strip() for v in value]
+        else:
+            continue
+        values = [v for v in values if v and len(v) <= MAX_EXTRA_CHARS][:MAX_EXTRA_VALUES]
+        if values:
+            extra[key] = values
+    return extra
+
+
 @dataclass
 class Metadata:
     """The optional fields of an article, validated."""
@@ -59,6 +89,7 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     url: str = ""
+    extra: dict[str, list[str]] = field(default_factory=dict)
 
 
 def metadata(record: dict, layout: Layout, report: IngestReport) -> Metadata:
@@ -80,4 +111,5 @@ def metadata(record: dict, layout: Layout, report: IngestReport) -> Metadata:
         authors=string_list(record.get(key("authors")), key("authors")),
         people=string_list(record.get(key("people")), key("people")),
         url=text_value(record.get(key("url")), key("url")),
+        extra=extra_values(record, {key(f) for f in ARTICLE_FIELDS}),
     )

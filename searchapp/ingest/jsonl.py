@@ -48,6 +48,7 @@ def record_to_article(
         people=meta.people,
         url=meta.url,
         source=source,
+        extra=meta.extra,
     )
 
 

@@ -93,4 +93,5 @@ def read_text_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
             people=meta.people,
             url=meta.url,
             source=str(path),
+            extra=meta.extra,
         )

@@ -1,6 +1,7 @@
 // searchapp search page: plain JS, no build step. The URL holds the whole state
-// (q, outlet, person, date_from, date_to, sort, page, more, article), so the back
-// button and shared links work; every change goes through setState -> render.
+// (q, outlet, person, date_from, date_to, sort, page, more, article, and one parameter
+// per declared facet field, e.g. topic), so the back button and shared links work; every
+// change goes through setState -> render.
 "use strict";
 
 const API = "/api/v1";
@@ -42,6 +43,29 @@ function safeLink(url) {
 }
 
 // ---- state <-> URL ------------------------------------------------------------------
+const PAGE_PARAMS = ["q", "outlet", "person", "date_from", "date_to", "sort", "page", "more",
+  "article"];
+const CORE_FACETS = ["outlet", "person", "date"];
+
+// Any other parameter is a filter on a facet field the index declares (topic, lean...).
+function declaredFilters(params) {
+  const fields = {};
+  for (const name of new Set(params.keys())) {
+    if (!PAGE_PARAMS.includes(name)) fields[name] = params.getAll(name);
+  }
+  return fields;
+}
+
+function selectedValues(state, facet) {
+  return (facet === "outlet" || facet === "person" ? state[facet] : state.fields[facet]) || [];
+}
+
+// The setState changes that make `values` the selection of `facet`.
+function selecting(state, facet, values) {
+  return facet === "outlet" || facet === "person" ? { [facet]: values }
+    : { fields: { ...state.fields, [facet]: values } };
+}
+
 function readState() {
   const params = new URLSearchParams(location.search);
   return {
@@ -54,6 +78,7 @@ function readState() {
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
     more: params.getAll("more"),
     article: params.get("article") || "",
+    fields: declaredFilters(params),
   };
 }
 
@@ -65,6 +90,9 @@ function searchParams(state) {
   state.person.forEach((v) => params.append("person", v));
   if (state.date_from) params.set("date_from", state.date_from);
   if (state.date_to) params.set("date_to", state.date_to);
+  for (const [name, values] of Object.entries(state.fields || {})) {
+    values.forEach((v) => params.append(name, v));
+  }
   return params;
 }
 
@@ -142,6 +170,7 @@ async function renderSearch(state) {
     renderPager(data, state);
     renderFacet("outlet", data.facets.outlet || [], state);
     renderFacet("person", data.facets.person || [], state);
+    renderDeclaredFacets(data.facets, state);
     renderHistogram(data.facets.date || [], data.date_interval, state);
     renderDownload(state);
     if ($("#timeline-panel").open) drawTimeline(state);
@@ -195,7 +224,9 @@ function resultItem(hit) {
     el("h3", {}, el("a", { href: `?article=${encodeURIComponent(hit.id)}`, class: "result-link",
       onclick: (event) => { event.preventDefault(); setState({ article: hit.id }, { resetPage: false }); },
     }, hit.title || hit.id)),
-    el("div", { class: "meta" }, [hit.outlet || "unknown outlet", date].join(" · ")),
+    el("div", { class: "meta" }, [hit.outlet || "unknown outlet", date,
+      ...Object.entries(hit.fields || {}).filter(([, v]) => v.length)
+        .map(([name, values]) => `${facetLabel(name)}: ${values.join(", ")}`)].join(" · ")),
     el("p", { class: "snippet", html: hit.snippet }),
     hit.people.length ? personChips(hit.people) : null);
 }
@@ -204,7 +235,8 @@ function renderResults(data, state) {
   const list = $("#results");
   list.replaceChildren(...data.results.map(resultItem));
   if (!data.results.length) {
-    const filtered = state.outlet.length || state.person.length || state.date_from || state.date_to;
+    const filtered = state.outlet.length || state.person.length || state.date_from ||
+      state.date_to || Object.values(state.fields).some((v) => v.length);
     showStatus(filtered ? "No articles match. Remove a filter or use Clear all."
       : "No articles match this query.");
   }
@@ -224,12 +256,48 @@ function renderPager(data, state) {
 
 function toggleValue(facet, value, checked) {
   const state = readState();
-  const current = state[facet].filter((v) => v !== value);
-  setState({ [facet]: checked ? [...current, value] : current });
+  const current = selectedValues(state, facet).filter((v) => v !== value);
+  setState(selecting(state, facet, checked ? [...current, value] : current));
+}
+
+function facetLabel(name) {
+  const words = name.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// A section per declared facet field (as the API returns them), built like Outlet's.
+function declaredSection(name) {
+  const found = $(`.facet[data-facet="${CSS.escape(name)}"]`);
+  if (found) return found;
+  const heading = `facet-${name}-heading`;
+  const input = el("input", { class: "facet-filter", type: "search",
+    placeholder: `Filter ${facetLabel(name).toLowerCase()}…`,
+    "aria-label": `Filter ${facetLabel(name).toLowerCase()}`, "data-facet": name });
+  const more = el("button", { type: "button", class: "link show-more", "data-facet": name },
+    "Show more");
+  const section = el("section", { class: "facet declared", "data-facet": name },
+    el("h3", { id: heading }, facetLabel(name)), input,
+    el("ul", { class: "facet-suggestions", "data-facet": name }),
+    el("ul", { class: "facet-values", "aria-labelledby": heading }), more);
+  $('.facet[data-facet="date"]').before(section);
+  wireFacetFilter(input);
+  wireShowMore(more);
+  return section;
+}
+
+function renderDeclaredFacets(facets, state) {
+  const names = Object.keys(facets).filter((name) => !CORE_FACETS.includes(name));
+  $$(".facet.declared").forEach((section) => {
+    if (!names.includes(section.dataset.facet)) section.remove();
+  });
+  names.forEach((name) => {
+    declaredSection(name);
+    renderFacet(name, facets[name], state);
+  });
 }
 
 function renderFacet(facet, buckets, state) {
-  const section = $(`.facet[data-facet="${facet}"]`);
+  const section = $(`.facet[data-facet="${CSS.escape(facet)}"]`);
   const expanded = state.more.includes(facet);
   const shown = expanded ? buckets : buckets.filter((b, i) => i < FACET_SIZE || b.selected);
   $(".facet-values", section).replaceChildren(...shown.map((bucket) => el("li",
@@ -391,7 +459,7 @@ async function renderArticle(state) {
 // ---- facet filter boxes (autocomplete from /facets/<field>) -----------------------------
 function wireFacetFilter(input) {
   const facet = input.dataset.facet;
-  const list = $(`.facet-suggestions[data-facet="${facet}"]`);
+  const list = $(`.facet-suggestions[data-facet="${CSS.escape(facet)}"]`);
   let timer = null;
   input.addEventListener("input", () => {
     clearTimeout(timer);
@@ -399,20 +467,32 @@ function wireFacetFilter(input) {
     if (!prefix) { list.replaceChildren(); return; }
     timer = setTimeout(async () => {
       try {
-        const data = await getJSON(`/facets/${facet}`, new URLSearchParams({ prefix, size: "8" }));
+        const data = await getJSON(`/facets/${encodeURIComponent(facet)}`,
+          new URLSearchParams({ prefix, size: "8" }));
         if (input.value.trim() !== prefix) return;
-        const selected = readState()[facet];
         list.replaceChildren(...data.values.map((v) => el("li", {},
           el("button", { type: "button", onclick: () => {
             input.value = "";
             list.replaceChildren();
-            if (!selected.includes(v.value)) setState({ [facet]: [...selected, v.value] });
+            const state = readState();
+            const selected = selectedValues(state, facet);
+            if (!selected.includes(v.value)) setState(selecting(state, facet, [...selected, v.value]));
           } }, `${v.value} (${v.count.toLocaleString()})`))));
         if (!data.values.length) list.replaceChildren(el("li", {}, "No match"));
       } catch (error) {
         list.replaceChildren(el("li", {}, `Lookup failed (${error.message})`));
       }
     }, 150);
+  });
+}
+
+function wireShowMore(button) {
+  button.addEventListener("click", () => {
+    const state = readState();
+    const facet = button.dataset.facet;
+    const more = state.more.includes(facet) ? state.more.filter((f) => f !== facet)
+      : [...state.more, facet];
+    setState({ more }, { resetPage: false });
   });
 }
 
@@ -424,14 +504,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#sort").addEventListener("change", (event) => setState({ sort: event.target.value }));
   $("#clear-all").addEventListener("click", () =>
-    setState({ outlet: [], person: [], date_from: "", date_to: "", more: [] }));
-  $$(".show-more").forEach((button) => button.addEventListener("click", () => {
-    const state = readState();
-    const facet = button.dataset.facet;
-    const more = state.more.includes(facet) ? state.more.filter((f) => f !== facet)
-      : [...state.more, facet];
-    setState({ more }, { resetPage: false });
-  }));
+    setState({ outlet: [], person: [], date_from: "", date_to: "", more: [], fields: {} }));
+  $$(".show-more").forEach(wireShowMore);
   $$(".facet-filter").forEach(wireFacetFilter);
   $("#back-link").addEventListener("click", (event) => {
     event.preventDefault();
