@@ -18,9 +18,12 @@ POSITIONAL = ("text", "title", "person_words", "outlet_words")
 
 
 def plain_schema():
+    """Our schema as it was before the segment arrays and story clusters."""
     schema = build_schema()
     for name in POSITIONAL:
         schema[name].format = Positions(field_boost=schema[name].format.field_boost)
+    for name in ("story", "story_keys"):
+        schema.remove(name)
     return schema
 
 

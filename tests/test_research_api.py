@@ -106,7 +106,9 @@ def test_csv_export_has_every_match_in_the_search_order(client):
         "/api/v1/search", query_string={"q": "budget", "per_page": 10, "page": page,
                                         "facets": ""}).json["results"]]
     assert [r["id"] for r in rows] == order and len(rows) == int(response.headers["X-Total-Count"])
-    assert list(rows[0]) == ["id", "title", "outlet", "published", "url", "authors", "people"]
+    assert list(rows[0]) == ["id", "title", "outlet", "published", "url", "authors", "people",
+                             "story"]
+    assert all(row["story"] for row in rows)  # every article has a story, its own at least
 
 
 def test_exports_follow_the_date_sort_and_filters(client):

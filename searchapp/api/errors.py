@@ -11,10 +11,10 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from searchapp.engine import (
     IndexUnavailable,
+    InvalidParameter,
     InvalidQuery,
     QueryTimeout,
     TooManyBuckets,
-    UnknownFacetField,
 )
 
 RETRY_AFTER_SECONDS = "1"
@@ -46,8 +46,8 @@ def register_error_handlers(app: Flask) -> None:
         return _json(422, "Unprocessable Entity", "The timeline would have too many periods.",
                      errors={"query": {"date_interval": [str(error)]}})
 
-    @app.errorhandler(UnknownFacetField)
-    def unknown_facet_field(error):
+    @app.errorhandler(InvalidParameter)
+    def invalid_parameter(error):
         return _json(422, "Unprocessable Entity", "The request's parameters are invalid.",
                      errors={"query": {error.parameter: [str(error)]}})
 

@@ -23,7 +23,7 @@ from searchapp.urls import safe_url
 blp = Blueprint("research", __name__, url_prefix="/api/v1",
                 description="Attention over time and exports, for research")
 
-COLUMNS = ("id", "title", "outlet", "published", "url", "authors", "people")
+COLUMNS = ("id", "title", "outlet", "published", "url", "authors", "people", "story")
 LIST_SEPARATOR = "; "
 CHUNK_BYTES = 64 * 1024
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -84,7 +84,7 @@ def _cells(record: ArticleRecord, with_body: bool, declared: list[str]) -> list[
     cells = [record.id, record.title, record.outlet,
              record.published.isoformat() if record.published else "", safe_url(record.url),
              LIST_SEPARATOR.join(record.authors), LIST_SEPARATOR.join(record.people),
-             *(LIST_SEPARATOR.join(record.fields.get(name, [])) for name in declared)]
+             record.story, *(LIST_SEPARATOR.join(record.fields.get(name, [])) for name in declared)]
     if with_body:
         cells.append(record.body)
     # a cell a spreadsheet would run as a formula ("=HYPERLINK(...)") starts with a quote
@@ -92,7 +92,7 @@ def _cells(record: ArticleRecord, with_body: bool, declared: list[str]) -> list[
 
 
 def _csv_lines(records, with_body: bool, bom: bool, declared: list[str]) -> Iterator[str]:
-    """A header row (the declared facet fields after `people`), then a row per article."""
+    """A header row (the declared facet fields after `story`), then a row per article."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*COLUMNS, *declared, *(["body"] if with_body else [])])
@@ -109,7 +109,8 @@ def _jsonl_lines(records, with_body: bool) -> Iterator[str]:
         item = {"id": record.id, "title": record.title, "outlet": record.outlet,
                 "published": record.published.isoformat() if record.published else None,
                 "url": safe_url(record.url), "authors": record.authors,
-                "people": record.people, **({"fields": record.fields} if record.fields else {})}
+                "people": record.people, "story": record.story,
+                **({"fields": record.fields} if record.fields else {})}
         if with_body:
             item["body"] = record.body
         yield json.dumps(item, ensure_ascii=False) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from searchapp.engine.types import DATE_INTERVALS, FACET_FIELDS, SORTS
+from searchapp.engine.types import COLLAPSE, COUNT_BY, DATE_INTERVALS, FACET_FIELDS, SORTS
 from searchapp.urls import safe_url
 
 MAX_QUERY_CHARS = 1000
@@ -87,6 +87,23 @@ class SearchArgsSchema(FilterArgsSchema):
         load_default=None, validate=validate.OneOf(DATE_INTERVALS),
         metadata={"description": "Date histogram bucket size; chosen from the data if absent."},
     )
+    collapse = fields.String(
+        load_default=None, validate=validate.OneOf(COLLAPSE),
+        metadata={"description": "`story`: one result per story cluster (syndicated and "
+                  "near-duplicate copies share a story), its best-ranked copy, with `copies`; "
+                  "`total` then counts stories. Only with sort=relevance."},
+    )
+    count_by = fields.String(
+        load_default="article", validate=validate.OneOf(COUNT_BY),
+        metadata={"description": "What facet counts count: `article` (default) or `story` "
+                  "(distinct story clusters: how many stories each outlet ran)."},
+    )
+
+    @validates_schema
+    def _check_collapse(self, data, **kwargs):
+        if data.get("collapse") and data.get("sort", "relevance") != "relevance":
+            raise ValidationError("collapse=story keeps each story's best-ranked copy: use "
+                                  "it with sort=relevance", field_name="collapse")
 
     @validates_schema
     def _check_window(self, data, **kwargs):
@@ -96,6 +113,18 @@ class SearchArgsSchema(FilterArgsSchema):
                 f"page * per_page must be at most {MAX_RESULT_WINDOW}; narrow the query",
                 field_name="page",
             )
+
+
+class CopySchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    outlet = fields.String()
+
+
+class CopiesSchema(Schema):
+    count = fields.Integer(metadata={"description": "Other matching copies of the story."})
+    articles = fields.List(fields.Nested(CopySchema), metadata={
+        "description": "Up to 10 of them, best-ranked first."})
 
 
 class HitSchema(Schema):
@@ -113,6 +142,10 @@ class HitSchema(Schema):
         keys=fields.String(), values=fields.List(fields.String()), attribute="fields",
         data_key="fields",
         metadata={"description": "The article's values of each declared facet field."})
+    story = fields.String(metadata={"description": "The story cluster: the id of its first "
+                                                   "copy (empty for an index without them)."})
+    copies = fields.Nested(CopiesSchema, allow_none=True, metadata={
+        "description": "With collapse=story: the story's other matching copies."})
 
 
 class FacetBucketSchema(Schema):
@@ -149,6 +182,8 @@ class SearchResponseSchema(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     took_ms = fields.Float()
+    articles = fields.Integer(metadata={"description": "Matching articles (equal to total "
+                                                       "unless collapse=story)."})
     results = fields.List(fields.Nested(HitSchema), attribute="hits")
     facets = fields.Nested(FacetsSchema, metadata={
         "description": "Buckets per facet asked for: outlet, person, date, and each declared "
@@ -159,6 +194,7 @@ class SearchResponseSchema(Schema):
 
 class ArticleSchema(Schema):
     id = fields.String()
+    story = fields.String(metadata={"description": "The story cluster (see /search)."})
     title = fields.String()
     body = fields.String()
     outlet = fields.String()

@@ -40,6 +40,8 @@ class Search(MethodView):
             facet_size=args["facet_size"],
             date_interval=args["date_interval"],
             fields=declared_filters(SearchArgsSchema),
+            collapse=args["collapse"],
+            count_by=args["count_by"],
         )
         return searcher().search(request)
 

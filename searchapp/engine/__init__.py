@@ -5,6 +5,7 @@ from searchapp.engine.errors import (
     IndexBusy,
     IndexNotBuilt,
     IndexUnavailable,
+    InvalidParameter,
     InvalidQuery,
     QueryTimeout,
     QueryTooExpensive,
@@ -17,5 +18,6 @@ from searchapp.engine.searcher import Searcher
 from searchapp.engine.store import IndexStore
 
 __all__ = ["BuildRefused", "BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore",
-           "IndexUnavailable", "InvalidQuery", "QueryTimeout", "QueryTooExpensive",
-           "RebuildRunning", "Searcher", "TooManyBuckets", "UnknownFacetField"]
+           "IndexUnavailable", "InvalidParameter", "InvalidQuery", "QueryTimeout",
+           "QueryTooExpensive", "RebuildRunning", "Searcher", "TooManyBuckets",
+           "UnknownFacetField"]

@@ -16,6 +16,7 @@ is read from whoosh as before.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from functools import partial
 from pathlib import Path
@@ -29,11 +30,13 @@ from whoosh.writing import SegmentWriter
 from searchapp.engine.declared import declarations
 from searchapp.engine.ranges import range_indices
 from searchapp.engine.segment_data import (
+    STORY_FIELD,
     PositionsCapture,
     SegmentData,
     ValuesCapture,
     remove_unused,
     segment_folder,
+    story_number,
     write_segment,
 )
 from searchapp.enrich.names import variant_key
@@ -85,6 +88,9 @@ class FastSegmentWriter(SegmentWriter):
                             if isinstance(field.format, CapturedFrequency)}
         self._values = {name: ValuesCapture() for name in value_fields(self.schema)}
         self._doc = 0
+        # Each document's story as a number (story_number), for collapsing and counting
+        # stories with arrays; None for an index written before story clusters.
+        self._story = array("q") if STORY_FIELD in self.schema else None
         for name, capture in self._positional.items():
             self.schema[name].format.sink = partial(self._add_positions, capture)
 
@@ -97,6 +103,8 @@ class FastSegmentWriter(SegmentWriter):
             value = fields.get(name)
             if value:
                 capture.add(self._doc, list(self.schema[name].process_text(value, mode="index")))
+        if self._story is not None:
+            self._story.append(story_number(fields.get(STORY_FIELD) or ""))
         super().add_document(**fields)
 
     def add_reader(self, reader):
@@ -128,6 +136,12 @@ class FastSegmentWriter(SegmentWriter):
             positions = arrays.positions[range_indices(arrays.pos_offsets[:-1][keep], counts)]
             capture.add_entries(arrays.terms.all_terms(), term_index, new_docs[keep], counts,
                                 positions)
+        if self._story is not None:
+            story = data.story()
+            if story is None:
+                raise MissingArrays(f"segment {reader.segment().segid} of {self._folder} has "
+                                    "no story numbers; rebuild the index")
+            self._story.frombytes(np.asarray(story)[kept].astype(np.int64).tobytes())
         for name, capture in self._values.items():
             segment_values = data.values(name)
             new_docs = docmap[np.asarray(segment_values.docs)]
@@ -138,8 +152,10 @@ class FastSegmentWriter(SegmentWriter):
     def _finalize_segment(self):
         segment = super()._finalize_segment()
         if self._positional:
+            story = (np.frombuffer(self._story, dtype=np.int64)
+                     if self._story is not None else None)
             write_segment(self._folder, segment.segid, segment.doc_count_all(),
-                          self._positional, self._values, {"people": variant_key})
+                          self._positional, self._values, {"people": variant_key}, story)
         return segment
 
     def _commit_toc(self, segments):

@@ -43,12 +43,20 @@ class TooManyBuckets(InvalidQuery):
     centuries of outlier dates)."""
 
 
-class UnknownFacetField(ValueError):
-    """A request names a facet field the index does not have (the API answers 422 naming
-    the parameter and listing the fields it has)."""
+class InvalidParameter(ValueError):
+    """A request parameter this index cannot answer (the API answers 422 naming it)."""
+
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class UnknownFacetField(InvalidParameter):
+    """A request names a facet field the index does not have (the 422 lists the fields it
+    has)."""
 
     def __init__(self, parameter: str, name: str, known: list[str]):
-        self.parameter, self.name, self.known = parameter, name, known
+        self.name, self.known = name, known
         what = ("not a parameter of this endpoint nor a facet field of this index"
                 if parameter == name else f"unknown facet field {name!r}")
-        super().__init__(f"{what}; this index's facets: {', '.join(known)}")
+        super().__init__(parameter, f"{what}; this index's facets: {', '.join(known)}")

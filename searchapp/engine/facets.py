@@ -188,6 +188,16 @@ class ValueColumn:
         picked = self.posting_value[range_indices(starts, self.doc_offsets[docs + 1] - starts)]
         return np.bincount(picked, minlength=len(self.values))
 
+    def group_counts(self, mask: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """How many distinct groups (stories) among the documents in `mask` carry each
+        value: five copies of one story on CNN count once for CNN."""
+        docs = np.flatnonzero(mask)
+        starts = self.doc_offsets[docs]
+        lengths = self.doc_offsets[docs + 1] - starts
+        values = self.posting_value[range_indices(starts, lengths)]
+        return np.bincount(_distinct_pairs(values, np.repeat(groups[docs], lengths)),
+                           minlength=len(self.values))
+
     def mask_for(self, wanted: list[str], doc_count: int) -> np.ndarray:
         """Documents carrying any of `wanted` (OR within a field)."""
         mask = np.zeros(doc_count, dtype=bool)
@@ -202,10 +212,12 @@ class ValueColumn:
         return mask
 
     def buckets(
-        self, mask: np.ndarray, size: int, selected: list[str]
+        self, mask: np.ndarray, size: int, selected: list[str],
+        groups: np.ndarray | None = None,
     ) -> list[FacetBucket]:
-        """The top `size` values by count, plus every selected value even at count 0."""
-        counts = self.counts(mask)
+        """The top `size` values by count (of documents, or of distinct `groups`), plus
+        every selected value even at count 0."""
+        counts = self.counts(mask) if groups is None else self.group_counts(mask, groups)
         chosen = {self.lookup(v) for v in selected} - {None}
         top = np.flatnonzero(counts)
         if len(top) > size:  # only values that can reach the top `size` get sorted
@@ -219,6 +231,16 @@ class ValueColumn:
             if self.lookup(value) is None and value not in {b.value for b in buckets}:
                 buckets.append(FacetBucket(value, 0, True))
         return buckets
+
+
+def _distinct_pairs(keys: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """`keys` of the distinct (key, group) pairs, one entry per pair."""
+    if not len(keys):
+        return keys
+    order = np.lexsort((groups, keys))
+    keys, groups = keys[order], groups[order]
+    first = np.r_[True, (keys[1:] != keys[:-1]) | (groups[1:] != groups[:-1])]
+    return keys[first]
 
 
 def _offsets(keys: np.ndarray, size: int) -> np.ndarray:
@@ -265,30 +287,42 @@ class DayColumn:
                 return interval
         return "year"
 
-    def buckets(self, mask: np.ndarray, interval: str) -> list[DateBucket]:
-        """Non-empty buckets in date order, each with its inclusive start and end day."""
-        days = self.days[mask & (self.days != NO_DAY)]
+    def buckets(self, mask: np.ndarray, interval: str, groups: np.ndarray | None = None
+                ) -> list[DateBucket]:
+        """Non-empty buckets in date order, each with its inclusive start and end day;
+        counting documents, or distinct `groups` (stories) per period."""
+        dated = mask & (self.days != NO_DAY)
+        days = self.days[dated]
         if not len(days):
             return []
-        # Count per day first (a bincount), then merge days into periods: the calendar
-        # arithmetic runs on the distinct days only, not on every matching article.
-        distinct, per_day = _count_distinct(days.astype(np.int64))
-        distinct = distinct.astype("datetime64[D]")
-        if interval == "day":
-            starts = distinct
-        elif interval == "week":
-            # 1970-01-01 was a Thursday; shift so that weeks start on Monday.
-            starts = distinct - ((distinct.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
-        elif interval == "month":
-            starts = distinct.astype("datetime64[M]").astype("datetime64[D]")
+        if groups is not None:
+            starts = _period_starts(days.astype(np.int64).astype("datetime64[D]"), interval)
+            numbers = _distinct_pairs(starts.astype(np.int64), groups[dated])
+            unique, counts = np.unique(numbers, return_counts=True)
+            unique = unique.astype("datetime64[D]")
         else:
-            starts = distinct.astype("datetime64[Y]").astype("datetime64[D]")
-        first = np.flatnonzero(np.r_[True, starts[1:] != starts[:-1]])  # starts are sorted
-        unique, counts = starts[first], np.add.reduceat(per_day, first)
+            # Count per day first (a bincount), then merge days into periods: the calendar
+            # arithmetic runs on the distinct days only, not on every matching article.
+            distinct, per_day = _count_distinct(days.astype(np.int64))
+            starts = _period_starts(distinct.astype("datetime64[D]"), interval)
+            first = np.flatnonzero(np.r_[True, starts[1:] != starts[:-1]])  # starts sorted
+            unique, counts = starts[first], np.add.reduceat(per_day, first)
         return [
             _date_bucket(start.astype(object), interval, int(count))
             for start, count in zip(unique, counts, strict=True)
         ]
+
+
+def _period_starts(days: np.ndarray, interval: str) -> np.ndarray:
+    """The first day of each day's period (datetime64[D] in, datetime64[D] out)."""
+    if interval == "day":
+        return days
+    if interval == "week":
+        # 1970-01-01 was a Thursday; shift so that weeks start on Monday.
+        return days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
+    if interval == "month":
+        return days.astype("datetime64[M]").astype("datetime64[D]")
+    return days.astype("datetime64[Y]").astype("datetime64[D]")
 
 
 def periods(first: date, last: date, interval: str) -> list[DateBucket]:
@@ -444,6 +478,7 @@ class FacetColumns:
     person: ValueColumn
     day: DayColumn
     declared: dict[str, ValueColumn] = field(default_factory=dict)  # by facet name
+    story: np.ndarray | None = None  # each document's story number (None: not in the index)
 
     @classmethod
     def from_segments(cls, live: np.ndarray, outlet: list[tuple[SegmentValues, int]],

@@ -28,6 +28,7 @@ from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
 from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
+from searchapp.engine.stories import Stories, indexed_candidates, story_text
 
 WRITER_MEMORY_MB = 256
 # Segments as separate files, not one compound file: whoosh reads a compound file through
@@ -86,6 +87,13 @@ def _commit(writer, ix) -> None:
         raise
 
 
+def _story(stories: Stories | None, article: Article) -> tuple[str, list[str]] | None:
+    """The article's story id and band keys, for an index with story clusters."""
+    if stories is None:
+        return None
+    return stories.assign(article.id, story_text(article.title, article.body))
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -132,11 +140,11 @@ class Indexer:
             generation = self.store.create_generation(declared)
             stats = BuildStats(generation=generation.name)
             try:
-                repeats = self._write_all(generation, articles, on_article, stats)
+                repeats, stories = self._write_all(generation, articles, on_article, stats)
                 # Wait for adds in progress however long they take: giving up here
                 # would throw the whole build away.
                 with self.store.writing(None):
-                    stats.replayed = self._finish(generation, repeats)
+                    stats.replayed = self._finish(generation, repeats, stories)
                     documents = self._doc_count(generation)
                     self._check_size(documents, allow_shrink)
                     self.store.mark_complete(generation, documents)
@@ -153,7 +161,7 @@ class Indexer:
 
     def _write_all(self, generation: Path, articles: Iterable[Article],
                    on_article: Callable[[Article], None] | None,
-                   stats: BuildStats) -> dict[str, Article]:
+                   stats: BuildStats) -> tuple[dict[str, Article], Stories | None]:
         ix = whoosh_index.open_dir(str(generation))
 
         def new_writer() -> FastMpWriter:
@@ -162,6 +170,7 @@ class Indexer:
 
         writer = new_writer()
         declared = declarations(ix.schema)
+        stories = Stories() if "story" in ix.schema else None
         in_writer = 0
         seen: set[str] = set()
         # whoosh cannot delete a document still buffered in the same writer, so repeated
@@ -173,7 +182,8 @@ class Indexer:
                     repeats[article.id] = article
                     stats.replaced += 1
                 else:
-                    writer.add_document(**article_to_document(article, declared))
+                    writer.add_document(**article_to_document(
+                        article, declared, _story(stories, article)))
                     seen.add(article.id)
                     stats.indexed += 1
                     in_writer += 1
@@ -192,9 +202,10 @@ class Indexer:
         if written != stats.indexed:  # a writer subprocess died: whoosh would not say
             raise RuntimeError(f"the index holds {written} of the {stats.indexed} articles "
                                "written (a writer process failed); nothing was switched")
-        return repeats
+        return repeats, stories
 
-    def _finish(self, generation: Path, repeats: dict[str, Article]) -> int:
+    def _finish(self, generation: Path, repeats: dict[str, Article],
+                stories: Stories | None) -> int:
         """Apply repeated ids, then the changes journaled during the build; their count."""
         entries = list(self.journal.entries())
         if not repeats and not entries:
@@ -204,10 +215,12 @@ class Indexer:
         declared = declarations(ix.schema)
         try:
             for article in repeats.values():
-                writer.update_document(**article_to_document(article, declared))
+                writer.update_document(**article_to_document(
+                    article, declared, _story(stories, article)))
             for op, payload in entries:
                 if op == "upsert":
-                    writer.update_document(**article_to_document(payload, declared))
+                    writer.update_document(**article_to_document(
+                        payload, declared, _story(stories, payload)))
                 else:
                     for article_id in payload:
                         writer.delete_by_term("id", article_id)
@@ -290,9 +303,12 @@ class Indexer:
                 declared = declarations(ix.schema)
                 try:
                     with ix.searcher() as searcher:
+                        stories = (Stories(indexed_candidates(searcher))
+                                   if "story" in ix.schema else None)
                         for article in batch:
                             exists = searcher.document_number(id=article.id) is not None
-                            writer.update_document(**article_to_document(article, declared))
+                            writer.update_document(**article_to_document(
+                                article, declared, _story(stories, article)))
                             stats.replaced += exists
                             stats.indexed += not exists
                             if on_article:

@@ -67,13 +67,20 @@ def export_order(snap: Snapshot, request: SearchRequest, budget: Budget) -> np.n
     q = snap.query_text.parse(request.q)
     matched, scores, _ = matching(snap, q, budget)
     final = all_of(matched, filter_masks(snap, request))
+    return ordered(snap, q, final, scores, request.sort, budget)[0]
+
+
+def ordered(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndarray | None,
+            sort: str, budget: Budget) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every document of `final` in `sort` order, and the scores it was ranked by (None
+    when sorted by date); `scores` from the vectorised path, else whoosh scores them."""
     docnums = np.flatnonzero(final)
-    ranked = request.sort == "relevance" and not isinstance(q, wq.Every)
+    ranked = sort == "relevance" and not isinstance(q, wq.Every)
     if ranked and scores is None:
         scores = _whoosh_scores(snap, q, final, budget)
     if ranked and bool(np.any(scores[docnums] > 0)):
-        return docnums[np.lexsort((docnums, -scores[docnums]))]
-    return by_date(snap, docnums, request.sort)
+        return docnums[np.lexsort((docnums, -scores[docnums]))], scores
+    return by_date(snap, docnums, sort), None
 
 
 def _whoosh_scores(snap: Snapshot, q: wq.Query, final: np.ndarray, budget: Budget

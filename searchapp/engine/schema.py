@@ -66,6 +66,10 @@ def build_schema(declared: list[FacetDeclaration] | None = None) -> fields.Schem
         published=fields.DATETIME(stored=True),
         day=fields.ID(),
         url=fields.STORED(),
+        # The story cluster: the id of the first article of the same text (stories.py),
+        # and the article's MinHash band keys, where a later `add` finds its copies.
+        story=fields.ID(stored=True),
+        story_keys=fields.KEYWORD(),
     ), declared or [])
 
 
@@ -74,9 +78,11 @@ def _joined(values: list[str]) -> str:
 
 
 def article_to_document(article: Article,
-                        declared: list[FacetDeclaration] | None = None) -> dict:
+                        declared: list[FacetDeclaration] | None = None,
+                        story: tuple[str, list[str]] | None = None) -> dict:
     """The whoosh document for one article; empty values are left out. `declared` facet
-    fields take their values from the article's `extra` record keys."""
+    fields take their values from the article's `extra` record keys; `story` is (story
+    id, band keys) where the index has story clusters."""
     doc = {
         "id": article.id,
         "title": article.title,
@@ -99,6 +105,10 @@ def article_to_document(article: Article,
         values = article.extra.get(declaration.source)
         if values:
             doc[declaration.field] = _joined(values)
+    if story is not None:
+        doc["story"] = story[0]
+        if story[1]:
+            doc["story_keys"] = " ".join(story[1])
     return doc
 
 

@@ -20,7 +20,12 @@ from searchapp.engine.discovery import (
     suggest_query,
     values_with_prefix,
 )
-from searchapp.engine.errors import IndexUnavailable, QueryTimeout, UnknownFacetField
+from searchapp.engine.errors import (
+    IndexUnavailable,
+    InvalidParameter,
+    QueryTimeout,
+    UnknownFacetField,
+)
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
 from searchapp.engine.fastpath import top_documents
 from searchapp.engine.matching import (
@@ -31,13 +36,16 @@ from searchapp.engine.matching import (
     filter_masks,
     matching,
 )
-from searchapp.engine.research import export_order, stored_in_order, timeline_series
+from searchapp.engine.research import export_order, ordered, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
 from searchapp.engine.snippets import lead
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
+    MAX_COPIES_LISTED,
     ArticleRecord,
+    Copies,
+    Copy,
     FacetBucket,
     Hit,
     IndexStats,
@@ -73,6 +81,18 @@ def _canonical_people(columns: FacetColumns, stored: str | None) -> list[str]:
 def _declared_values(columns: FacetColumns, stored: dict) -> dict[str, list[str]]:
     """An article's values of the index's declared facet fields, by facet name."""
     return {name: split_list(stored.get(WHOOSH_PREFIX + name)) for name in columns.declared}
+
+
+def story_numbers(snap: Snapshot, parameter: str) -> np.ndarray:
+    """Each document's story number; InvalidParameter for an index without stories."""
+    if snap.columns.story is None:
+        raise InvalidParameter(parameter, "this index has no story clusters (it was built "
+                               "before them): rebuild it with `searchapp index build`")
+    return snap.columns.story
+
+
+def _copy(stored: dict) -> Copy:
+    return Copy(stored["id"], stored.get("title", ""), stored.get("outlet", ""))
 
 
 def _published(value) -> date | None:
@@ -115,7 +135,8 @@ def _record(snap: Snapshot, stored: dict, with_body: bool) -> ArticleRecord:
         outlet=stored.get("outlet", ""), published=_published(stored.get("published")),
         authors=split_list(stored.get("authors")),
         people=_canonical_people(snap.columns, stored.get("people")),
-        url=stored.get("url", ""), fields=_declared_values(snap.columns, stored))
+        url=stored.get("url", ""), fields=_declared_values(snap.columns, stored),
+        story=stored.get("story", ""))
 
 
 class Searcher:
@@ -173,15 +194,26 @@ class Searcher:
 
     def _search(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
         check_fields(snap, request)
+        groups = None
+        if request.collapse or request.count_by == "story":
+            groups = story_numbers(snap, "collapse" if request.collapse else "count_by")
+        if request.collapse and request.sort != "relevance":
+            raise InvalidParameter("collapse", "collapse=story shows each story's best-ranked "
+                                   "copy: use it with sort=relevance")
         q = snap.query_text.parse(request.q)
         matched, scores, highlight = matching(snap, q, budget)
         masks = filter_masks(snap, request)
         final = all_of(matched, masks)
 
         budget.check_time()
-        facets, interval = self._facets(snap, request, matched, masks)
-        hits = self._hits(snap, request, q, final, scores, highlight, budget)
-        total = int(final.sum())
+        facets, interval = self._facets(snap, request, matched, masks,
+                                        groups if request.count_by == "story" else None)
+        articles = int(final.sum())
+        if request.collapse:
+            hits, total = self._collapsed_hits(snap, request, q, final, scores, highlight,
+                                               groups, budget)
+        else:
+            hits, total = self._hits(snap, request, q, final, scores, highlight, budget), articles
         suggestion = None
         if total < SUGGEST_BELOW_HITS and request.q.strip():
             suggestion = suggest_query(snap.searcher, request.q, budget)
@@ -194,10 +226,12 @@ class Searcher:
             facets=facets,
             date_interval=interval,
             suggestion=suggestion,
+            articles=articles,
         )
 
-    def _facets(self, snap, request, matched, masks):
-        """Disjunctive counts: each facet sees every filter except its own."""
+    def _facets(self, snap, request, matched, masks, groups=None):
+        """Disjunctive counts: each facet sees every filter except its own; of articles, or
+        of distinct stories when `groups` (each document's story) is given."""
         cols = snap.columns
         facets: dict[str, list] = {}
         interval = None
@@ -215,13 +249,13 @@ class Searcher:
             if name == "date":
                 in_scope = scope("date")
                 interval = request.date_interval or cols.day.choose_interval(in_scope)
-                facets["date"] = cols.day.buckets(in_scope, interval)
+                facets["date"] = cols.day.buckets(in_scope, interval, groups)
                 continue
             column = cols.value_column(name)
             if column is None:
                 raise UnknownFacetField("facets", name, facet_names(snap))
             facets[name] = column.buckets(scope(name), request.facet_size,
-                                          selected.get(name, []))
+                                          selected.get(name, []), groups)
         return facets, interval
 
     def _hits(self, snap, request, q, final, scores, highlight, budget: Budget) -> list[Hit]:
@@ -246,6 +280,30 @@ class Searcher:
             budget.check_time()
             hits.append(self._hit(snap, docnum, score, terms))
         return hits
+
+    def _collapsed_hits(self, snap, request, q, final, scores, highlight, groups,
+                        budget: Budget) -> tuple[list[Hit], int]:
+        """One hit per story, its best-ranked copy, with the story's other matching copies;
+        and the number of stories (what the pages count)."""
+        order, ranked_by = ordered(snap, q, final, scores, request.sort, budget)
+        stories = groups[order]
+        _, first = np.unique(stories, return_index=True)
+        leaders = order[np.sort(first)]
+        start = (request.page - 1) * request.per_page
+        terms = None
+        if request.snippets:
+            terms = highlight if highlight is not None else self._highlight_terms(snap, q)
+        hits = []
+        for docnum in leaders[start:start + request.per_page].tolist():
+            budget.check_time()
+            score = ranked_by[docnum] if ranked_by is not None else None
+            hit = self._hit(snap, docnum, score, terms)
+            others = order[(stories == groups[docnum]) & (order != docnum)]
+            hit.copies = Copies(int(len(others)), [
+                _copy(snap.searcher.stored_fields(d))
+                for d in others[:MAX_COPIES_LISTED].tolist()])
+            hits.append(hit)
+        return hits, int(len(leaders))
 
     @staticmethod
     def _whoosh_ranked(snap, q, final, start, end, budget: Budget) -> list[tuple[int, float]]:
@@ -296,6 +354,7 @@ class Searcher:
             snippet=(snap.highlighter.snippet(body, terms) if terms else lead(body))
             if terms is not None else "",
             fields=_declared_values(snap.columns, stored),
+            story=stored.get("story", ""),
         )
 
     def stats(self) -> IndexStats:

@@ -20,6 +20,7 @@ answers), so an index written by an older version still serves.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import mmap
@@ -42,6 +43,18 @@ FORMAT_VERSION = 2
 DERIVED_DIR = "derived"
 META_NAME = "meta.json"
 NO_VALUE = -1
+STORY_FIELD = "story"
+NO_STORY = 0
+
+
+def story_number(story: str) -> int:
+    """A story id as a signed 64-bit number (NO_STORY for none): collapsing and counting
+    stories compares numbers in arrays, never strings. Stable across processes."""
+    if not story:
+        return NO_STORY
+    number = int.from_bytes(hashlib.blake2b(story.encode("utf-8"), digest_size=8).digest(),
+                            "little", signed=True)
+    return number or 1
 
 
 def segment_folder(generation: Path, segid: str) -> Path:
@@ -160,9 +173,10 @@ class ValuesCapture:
 def write_segment(generation: Path, segid: str, doc_count: int,
                   positional: dict[str, PositionsCapture],
                   values: dict[str, ValuesCapture],
-                  keys: dict[str, Callable[[str], tuple]] | None = None) -> Path:
+                  keys: dict[str, Callable[[str], tuple]] | None = None,
+                  story: np.ndarray | None = None) -> Path:
     """Write a segment's arrays into a temporary folder, then rename it into place (readers
-    never see a half-written segment)."""
+    never see a half-written segment). `story`: each document's story_number."""
     parent = Path(generation) / DERIVED_DIR
     parent.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{segid}-", dir=parent))
@@ -171,8 +185,10 @@ def write_segment(generation: Path, segid: str, doc_count: int,
             capture.write(work, name, doc_count)
         for name, capture in values.items():
             capture.write(work, name, (keys or {}).get(name))
+        if story is not None:
+            np.save(work / f"{STORY_FIELD}.npy", story.astype(np.int64))
         meta = {"version": FORMAT_VERSION, "docs": doc_count, "positional": sorted(positional),
-                "values": sorted(values)}
+                "values": sorted(values), "story": story is not None}
         (work / META_NAME).write_text(json.dumps(meta), encoding="utf-8")
         target = segment_folder(generation, segid)
         if target.exists():
@@ -283,7 +299,9 @@ class SegmentData:
         self.doc_count = int(meta["docs"])
         self.positional_names = set(meta["positional"])
         self.value_names = set(meta["values"])
+        self.has_story = bool(meta.get("story"))
         self._fields: dict[str, FieldArrays] = {}
+        self._story: np.ndarray | None = None
 
     @classmethod
     def open(cls, folder: Path) -> SegmentData | None:
@@ -328,6 +346,12 @@ class SegmentData:
         pairs = self._load(f"{name}.pairs")
         return SegmentValues(values, pairs[0], pairs[1], self._load(f"{name}.value_docs"),
                              self._load(f"{name}.value_offsets"))
+
+    def story(self) -> np.ndarray | None:
+        """Each document's story_number, when the writer stored them."""
+        if self._story is None and self.has_story:
+            self._story = self._load(STORY_FIELD)
+        return self._story
 
     def value_keys(self, name: str) -> list[tuple] | None:
         """The writer's `key` of each value (variant keys of people), when it stored them."""

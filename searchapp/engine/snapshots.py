@@ -125,6 +125,7 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
         declared = {d.name: by_field[d.field] for d in declarations(ix.schema)}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
                                              by_field["day"], memory, declared)
+        columns.story = _story_numbers(leaves, len(live)) if "story" in ix.schema else None
         source = PostingSource(leaves, live)
         if warm:
             _warm(source, leaves)
@@ -157,6 +158,14 @@ def _warm(source: PostingSource, leaves: list[Leaf]) -> None:
                 leaf.data.field(name)
         if leaf.doc_count:
             leaf.reader.stored_fields(0)
+
+
+def _story_numbers(leaves: list[Leaf], doc_count: int) -> np.ndarray | None:
+    """Each document's story number over the snapshot; None when a segment has none."""
+    parts = [leaf.data.story() if leaf.data is not None else None for leaf in leaves]
+    if any(part is None for part in parts):
+        return None
+    return np.concatenate(parts) if parts else np.zeros(doc_count, dtype=np.int64)
 
 
 def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> SegmentValues:

@@ -7,6 +7,9 @@ from datetime import date
 
 FACET_FIELDS = ("outlet", "person", "date")
 SORTS = ("relevance", "newest", "oldest")
+COLLAPSE = ("story",)
+COUNT_BY = ("article", "story")
+MAX_COPIES_LISTED = 10
 DATE_INTERVALS = ("day", "week", "month", "year")
 # Names a declared facet field cannot take: the API's parameters and the article's fields.
 RESERVED_NAMES = frozenset((
@@ -31,6 +34,23 @@ class SearchRequest:
     date_interval: str | None = None
     snippets: bool = True
     fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet filters
+    collapse: str | None = None  # "story": one result per story, its best-ranked copy
+    count_by: str = "article"  # "story": facets count distinct stories
+
+
+@dataclass
+class Copy:
+    id: str
+    title: str
+    outlet: str
+
+
+@dataclass
+class Copies:
+    """The other matching copies of a collapsed result's story."""
+
+    count: int
+    articles: list[Copy]
 
 
 @dataclass
@@ -45,6 +65,8 @@ class Hit:
     score: float | None
     snippet: str
     fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet values
+    story: str = ""
+    copies: Copies | None = None  # with collapse=story
 
 
 @dataclass
@@ -72,6 +94,7 @@ class SearchResult:
     facets: dict[str, list]
     date_interval: str | None = None
     suggestion: str | None = None
+    articles: int = 0  # matching articles (total counts stories when collapsed)
 
 
 @dataclass
@@ -87,6 +110,7 @@ class ArticleRecord:
     people: list[str]
     url: str
     fields: dict[str, list[str]] = field(default_factory=dict)
+    story: str = ""
 
 
 @dataclass

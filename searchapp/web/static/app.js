@@ -44,7 +44,7 @@ function safeLink(url) {
 
 // ---- state <-> URL ------------------------------------------------------------------
 const PAGE_PARAMS = ["q", "outlet", "person", "date_from", "date_to", "sort", "page", "more",
-  "article"];
+  "article", "collapse"];
 const CORE_FACETS = ["outlet", "person", "date"];
 
 // Any other parameter is a filter on a facet field the index declares (topic, lean...).
@@ -78,6 +78,7 @@ function readState() {
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
     more: params.getAll("more"),
     article: params.get("article") || "",
+    collapse: params.get("collapse") === "story",
     fields: declaredFilters(params),
   };
 }
@@ -99,6 +100,7 @@ function searchParams(state) {
 function stateToParams(state) {
   const params = searchParams(state);
   if (state.sort !== "relevance") params.set("sort", state.sort);
+  if (state.collapse) params.set("collapse", "story");
   if (state.page > 1) params.set("page", String(state.page));
   state.more.forEach((v) => params.append("more", v));
   if (state.article) params.set("article", state.article);
@@ -148,8 +150,13 @@ async function render() {
 async function renderSearch(state) {
   $("#q").value = state.q;
   $("#sort").value = state.sort;
+  // one result per story ranks each story by its best copy: with relevance sort only
+  const collapse = state.collapse && state.sort === "relevance";
+  $("#collapse").checked = collapse;
+  $("#collapse").disabled = state.sort !== "relevance";
   const params = searchParams(state);
   params.set("sort", state.sort);
+  if (collapse) params.set("collapse", "story");
   params.set("page", String(state.page));
   params.set("per_page", String(PER_PAGE));
   params.set("facet_size", String(state.more.length ? FACET_SIZE_MORE : FACET_SIZE));
@@ -188,8 +195,11 @@ async function renderSearch(state) {
 
 function renderSummary(data, state) {
   const pages = Math.max(1, Math.ceil(data.total / data.per_page));
-  const what = data.total === 1 ? "article" : "articles";
+  const collapsed = data.articles !== undefined && data.articles !== data.total;
+  const what = collapsed ? (data.total === 1 ? "story" : "stories")
+    : (data.total === 1 ? "article" : "articles");
   $("#summary").textContent = `${data.total.toLocaleString()} ${what}` +
+    (collapsed ? ` (${data.articles.toLocaleString()} articles)` : "") +
     (data.total > data.per_page ? ` · page ${state.page} of ${pages}` : "") +
     ` · ${Math.round(data.took_ms)} ms`;
 }
@@ -228,7 +238,21 @@ function resultItem(hit) {
       ...Object.entries(hit.fields || {}).filter(([, v]) => v.length)
         .map(([name, values]) => `${facetLabel(name)}: ${values.join(", ")}`)].join(" · ")),
     el("p", { class: "snippet", html: hit.snippet }),
+    hit.copies && hit.copies.count ? copiesLine(hit.copies) : null,
     hit.people.length ? personChips(hit.people) : null);
+}
+
+function copiesLine(copies) {
+  const shown = copies.articles.map((copy) => el("a", {
+    href: `?article=${encodeURIComponent(copy.id)}`, title: copy.title,
+    onclick: (event) => { event.preventDefault(); setState({ article: copy.id }, { resetPage: false }); },
+  }, copy.outlet || copy.id));
+  const more = copies.count - copies.articles.length;
+  const parts = [];
+  shown.forEach((link, i) => { if (i) parts.push(", "); parts.push(link); });
+  return el("p", { class: "copies" },
+    `${copies.count} more ${copies.count === 1 ? "copy" : "copies"} of this story: `,
+    ...parts, more > 0 ? ` and ${more} more` : "");
 }
 
 function renderResults(data, state) {
@@ -503,6 +527,7 @@ document.addEventListener("DOMContentLoaded", () => {
     setState({ q: $("#q").value.trim(), article: "" });
   });
   $("#sort").addEventListener("change", (event) => setState({ sort: event.target.value }));
+  $("#collapse").addEventListener("change", (event) => setState({ collapse: event.target.checked }));
   $("#clear-all").addEventListener("click", () =>
     setState({ outlet: [], person: [], date_from: "", date_to: "", more: [], fields: {} }));
   $$(".show-more").forEach(wireShowMore);
