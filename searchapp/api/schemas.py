@@ -32,6 +32,14 @@ def query_text_field() -> fields.String:
     )
 
 
+def declared_values_field() -> fields.Dict:
+    """An article's values of each declared facet field, as `fields` in the JSON."""
+    return fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                       attribute="fields", data_key="fields",
+                       metadata={"description": "The article's values of each declared "
+                                                "facet field."})
+
+
 def sort_field() -> fields.String:
     return fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
 
@@ -138,10 +146,7 @@ class HitSchema(Schema):
     score = fields.Float(allow_none=True, metadata={"description": "BM25F score; null when "
                                                      "sorted by date or for an empty query."})
     snippet = fields.String(metadata={"description": "HTML-escaped text, <mark> around matches."})
-    declared = fields.Dict(
-        keys=fields.String(), values=fields.List(fields.String()), attribute="fields",
-        data_key="fields",
-        metadata={"description": "The article's values of each declared facet field."})
+    declared = declared_values_field()
     story = fields.String(metadata={"description": "The story cluster: the id of its first "
                                                    "copy (empty for an index without them)."})
     copies = fields.Nested(CopiesSchema, allow_none=True, metadata={
@@ -202,10 +207,7 @@ class ArticleSchema(Schema):
     authors = fields.List(fields.String())
     people = fields.List(fields.String())
     url = SafeUrl(metadata={"description": "Link to the original: an http(s) URL or empty."})
-    declared = fields.Dict(
-        keys=fields.String(), values=fields.List(fields.String()), attribute="fields",
-        data_key="fields",
-        metadata={"description": "The article's values of each declared facet field."})
+    declared = declared_values_field()
 
 
 class HealthSchema(Schema):
