@@ -31,7 +31,6 @@ from searchapp.engine.fastpath import top_documents
 from searchapp.engine.matching import (
     all_of,
     by_date,
-    check_fields,
     facet_names,
     filter_masks,
     matching,
@@ -193,13 +192,9 @@ class Searcher:
         return result
 
     def _search(self, snap: Snapshot, request: SearchRequest, budget: Budget) -> SearchResult:
-        check_fields(snap, request)
         groups = None
         if request.collapse or request.count_by == "story":
             groups = story_numbers(snap, "collapse" if request.collapse else "count_by")
-        if request.collapse and request.sort != "relevance":
-            raise InvalidParameter("collapse", "collapse=story shows each story's best-ranked "
-                                   "copy: use it with sort=relevance")
         q = snap.query_text.parse(request.q)
         matched, scores, highlight = matching(snap, q, budget)
         masks = filter_masks(snap, request)

@@ -44,8 +44,9 @@ class Stories:
         if self._indexed is not None and best == article_id:
             for story, other_text in self._indexed(keys):
                 other = signature(other_text)
-                if other is not None and similarity(sig, other) >= best_similarity:
-                    best, best_similarity = story, similarity(sig, other)
+                found = similarity(sig, other) if other is not None else 0.0
+                if found >= best_similarity:
+                    best, best_similarity = story, found
         row = len(self._signatures)
         self._signatures.append(sig)
         self._story.append(best)
