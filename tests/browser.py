@@ -33,13 +33,18 @@ def served(app) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(screenshot: Path, viewport: dict | None = None) -> Iterator:
-    """A page whose script errors fail the test; a full-page screenshot is kept."""
+def browser_page(screenshot: Path, viewport: dict | None = None,
+                 bypass_csp: bool = False) -> Iterator:
+    """A page whose script errors fail the test; a full-page screenshot is kept.
+
+    `bypass_csp` lets a test inject a checker script (axe-core) that the page's
+    Content-Security-Policy would refuse."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=viewport or {"width": 1200, "height": 900})
+        context = browser.new_context(viewport=viewport or {"width": 1200, "height": 900},
+                                      bypass_csp=bypass_csp)
         page = context.new_page()
         page.set_default_timeout(15_000)
         errors: list[str] = []

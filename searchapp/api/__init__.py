@@ -67,6 +67,10 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
     def page():
         return send_from_directory(WEB_DIR, "index.html")
 
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it whatever the page links
+        return send_from_directory(WEB_DIR, "favicon.svg", mimetype="image/svg+xml")
+
     @app.get("/static/<path:filename>")
     def static_files(filename: str):
         return send_from_directory(WEB_DIR, filename)

@@ -9,6 +9,7 @@ const PER_PAGE = 10;
 const FACET_SIZE = 8;
 const FACET_SIZE_MORE = 50;
 const SLOW_MS = 2500;
+const DEFAULT_TITLE = "searchapp — news search";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -118,16 +119,47 @@ function setState(changes, { resetPage = true } = {}) {
 // ---- API --------------------------------------------------------------------------------
 let inflight = null;
 
+// An API error as a sentence for the reader, not the JSON it came in.
+class ApiError extends Error {
+  constructor(status, body) {
+    super(describeError(status, body));
+    this.status = status;
+  }
+}
+
+function describeError(status, body) {
+  if (status === 422 && body && body.errors) {
+    const problems = [];
+    for (const fields of Object.values(body.errors)) {
+      for (const [name, messages] of Object.entries(fields || {})) {
+        const text = Array.isArray(messages) ? messages.flat(2).join(" ")
+          : typeof messages === "object" ? Object.values(messages).flat(2).join(" ") : String(messages);
+        problems.push(`${FIELD_NAMES[name] || name}: ${text}`);
+      }
+    }
+    return `Part of this search is not valid. ${problems.join("; ")}`;
+  }
+  if (status === 404) return "It is not in the index (it may have been removed since).";
+  if (status === 503) return "The server is busy or the index is being set up. Try again in a few seconds.";
+  if (status === 429) return "Too many requests at once. Try again in a few seconds.";
+  if (status >= 500) return "The server had a problem answering. Try again, or change the query.";
+  return (body && body.message) || `The server answered ${status}.`;
+}
+
+const FIELD_NAMES = { q: "Query", page: "Page", per_page: "Results per page", sort: "Sort",
+  date_from: "From date", date_to: "To date", outlet: "Outlet", person: "Person" };
+
 async function getJSON(path, params) {
   const url = `${API}${path}${params && params.toString() ? `?${params}` : ""}`;
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" } });
+  } catch (_) {
+    throw new Error("The server could not be reached. Check the connection and try again.");
+  }
   let body = null;
   try { body = await response.json(); } catch (_) { /* not JSON */ }
-  if (!response.ok) {
-    const detail = body && body.errors ? JSON.stringify(body.errors.query || body.errors)
-      : (body && body.message) || response.statusText;
-    throw new Error(`${response.status}: ${detail}`);
-  }
+  if (!response.ok) throw new ApiError(response.status, body);
   return body;
 }
 
@@ -148,6 +180,7 @@ async function render() {
 }
 
 async function renderSearch(state) {
+  document.title = state.q ? `${state.q} — searchapp` : DEFAULT_TITLE;
   $("#q").value = state.q;
   $("#sort").value = state.sort;
   // one result per story ranks each story by its best copy: with relevance sort only
@@ -159,7 +192,8 @@ async function renderSearch(state) {
   if (collapse) params.set("collapse", "story");
   params.set("page", String(state.page));
   params.set("per_page", String(PER_PAGE));
-  params.set("facet_size", String(state.more.length ? FACET_SIZE_MORE : FACET_SIZE));
+  // one more than shown, so "Show more" appears only when there is more
+  params.set("facet_size", String(state.more.length ? FACET_SIZE_MORE : FACET_SIZE + 1));
 
   const ticket = {};
   inflight = ticket;
@@ -170,7 +204,9 @@ async function renderSearch(state) {
   try {
     const data = await getJSON("/search", params);
     if (inflight !== ticket) return; // a newer search replaced this one
+    state = adoptCanonicalFilters(state, data.facets);
     showStatus("");
+    renderDrawerCount(data);
     renderSummary(data, state);
     renderSuggestion(data);
     renderResults(data, state);
@@ -178,7 +214,7 @@ async function renderSearch(state) {
     renderFacet("outlet", data.facets.outlet || [], state);
     renderFacet("person", data.facets.person || [], state);
     renderDeclaredFacets(data.facets, state);
-    renderHistogram(data.facets.date || [], data.date_interval, state);
+    renderHistogram(data.facets.date || [], data.date_interval, state, data.total);
     renderDownload(state);
     if ($("#timeline-panel").open) drawTimeline(state);
   } catch (error) {
@@ -186,11 +222,53 @@ async function renderSearch(state) {
     $("#results").replaceChildren();
     $("#pager").replaceChildren();
     $("#summary").textContent = "";
-    showStatus(`The search failed (${error.message}). Change the query or try again.`, "error");
+    renderDrawerCount(null);
+    showStatus(error.message, "error");
   } finally {
     clearTimeout(slow);
     if (inflight === ticket) document.body.removeAttribute("aria-busy");
   }
+}
+
+// A shared link may spell a filter otherwise than the index does (person=Sergei Lavrov,
+// outlet=cnn). The API answers with the canonical values selected; the URL takes them, so
+// unticking a box removes the filter it shows.
+function adoptCanonicalFilters(state, facets) {
+  const next = { ...state, fields: { ...state.fields } };
+  let changed = false;
+  for (const facet of ["outlet", "person", ...Object.keys(state.fields)]) {
+    const current = selectedValues(state, facet);
+    if (!current.length || !facets[facet]) continue;
+    const canonical = facets[facet].filter((b) => b.selected).map((b) => b.value);
+    const same = canonical.length === current.length && canonical.every((v) => current.includes(v));
+    if (!canonical.length || same) continue;
+    Object.assign(next, selecting(next, facet, canonical));
+    changed = true;
+  }
+  if (!changed) return state;
+  const query = stateToParams(next).toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  return next;
+}
+
+function activeFilterCount(state) {
+  return state.outlet.length + state.person.length + (state.date_from || state.date_to ? 1 : 0) +
+    Object.values(state.fields).reduce((n, values) => n + values.length, 0);
+}
+
+// The phone-width drawer's buttons say how many filters are on and what they leave.
+function renderDrawerCount(data) {
+  const count = activeFilterCount(readState());
+  $("#filters-toggle").textContent = count ? `Filters (${count})` : "Filters";
+  $("#filters-close").textContent = data
+    ? `Show ${data.total.toLocaleString()} ${data.total === 1 ? "result" : "results"}` : "Show results";
+}
+
+function setDrawer(open) {
+  document.body.classList.toggle("filters-open", open);
+  $("#filters-toggle").setAttribute("aria-expanded", String(open));
+  if (open) $("#filters-close").focus();
+  else $("#filters-toggle").focus();
 }
 
 function renderSummary(data, state) {
@@ -217,9 +295,9 @@ function renderSuggestion(data) {
   }
 }
 
-function personChips(people) {
+function personChips(people, limit = 8) {
   return el("ul", { class: "chips", "aria-label": "People mentioned" },
-    people.slice(0, 8).map((name) => el("li", {},
+    people.slice(0, limit).map((name) => el("li", {},
       el("button", { type: "button", class: "chip", title: `Only articles mentioning ${name}`,
         onclick: () => {
           const state = readState();
@@ -227,9 +305,14 @@ function personChips(people) {
         } }, name))));
 }
 
+// Every date on the page reads the same way ("Feb 22, 2023"), in UTC like the API's.
+function formatDate(iso) {
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-US",
+    { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+}
+
 function resultItem(hit) {
-  const date = hit.published ? new Date(`${hit.published}T00:00:00`).toLocaleDateString(undefined,
-    { year: "numeric", month: "short", day: "numeric" }) : "no date";
+  const date = hit.published ? formatDate(hit.published) : "no date";
   return el("li", { class: "result" },
     el("h3", {}, el("a", { href: `?article=${encodeURIComponent(hit.id)}`, class: "result-link",
       onclick: (event) => { event.preventDefault(); setState({ article: hit.id }, { resetPage: false }); },
@@ -331,34 +414,101 @@ function renderFacet(facet, buckets, state) {
         onchange: (event) => toggleValue(facet, bucket.value, event.target.checked) }),
       el("span", { class: "name" }, bucket.value),
       el("span", { class: "count" }, bucket.count.toLocaleString())))));
+  if (!buckets.length) {
+    $(".facet-values", section).replaceChildren(el("li", { class: "none" }, "None in these results"));
+  }
   const more = $(".show-more", section);
   more.textContent = expanded ? "Show fewer" : "Show more";
-  more.hidden = !expanded && buckets.length < FACET_SIZE;
+  more.hidden = buckets.length <= FACET_SIZE;
 }
 
-function renderHistogram(buckets, interval, state) {
+function articles(count) {
+  return `${count.toLocaleString()} ${count === 1 ? "article" : "articles"}`;
+}
+
+const MAX_PERIODS = 400; // beyond this many periods the bars would be slivers: leave gaps
+
+function addPeriod(iso, interval) {
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (interval === "year") date.setUTCFullYear(date.getUTCFullYear() + 1);
+  else if (interval === "month") date.setUTCMonth(date.getUTCMonth() + 1);
+  else date.setUTCDate(date.getUTCDate() + (interval === "week" ? 7 : 1));
+  return date.toISOString().slice(0, 10);
+}
+
+function dayBefore(iso) {
+  const date = new Date(`${iso}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
+}
+
+// The API lists periods that have articles; the chart shows every period between the first
+// and the last, empty ones at 0, so the time axis is continuous.
+function continuousPeriods(buckets, interval) {
+  if (buckets.length < 2) return buckets;
+  const byStart = new Map(buckets.map((b) => [b.start, b]));
+  const periods = [];
+  let start = buckets[0].start;
+  const last = buckets[buckets.length - 1].start;
+  while (start <= last) {
+    if (periods.length > MAX_PERIODS) return buckets;
+    const next = addPeriod(start, interval);
+    periods.push(byStart.get(start) || { value: start, start, end: dayBefore(next), count: 0 });
+    start = next;
+  }
+  return periods;
+}
+
+function periodLabel(bucket, interval) {
+  if (interval === "year") return bucket.start.slice(0, 4);
+  if (interval === "month") {
+    return new Date(`${bucket.start}T00:00:00Z`).toLocaleDateString("en-US",
+      { year: "numeric", month: "short", timeZone: "UTC" });
+  }
+  return interval === "week" ? `week of ${formatDate(bucket.start)}` : formatDate(bucket.start);
+}
+
+function renderHistogram(buckets, interval, state, total) {
   const box = $("#histogram");
-  const max = Math.max(1, ...buckets.map((b) => b.count));
-  box.replaceChildren(...buckets.map((bucket) => {
+  const periods = continuousPeriods(buckets, interval);
+  const max = Math.max(1, ...periods.map((b) => b.count));
+  const bar = (bucket) => {
+    const label = `${periodLabel(bucket, interval)}: ${articles(bucket.count)}`;
+    const height = { height: `${bucket.count ? Math.max(3, Math.round((bucket.count / max) * 100)) : 0}%` };
+    if (!bucket.count) return el("span", { class: "bar empty", style: height, title: label });
     const inRange = state.date_from === bucket.start && state.date_to === bucket.end;
     return el("button", {
-      type: "button", class: inRange ? "in-range" : "",
-      style: { height: `${Math.max(4, Math.round((bucket.count / max) * 100))}%` },
-      title: `${bucket.value}: ${bucket.count.toLocaleString()} articles`,
-      "aria-label": `${bucket.value}: ${bucket.count} articles`,
+      type: "button", class: inRange ? "bar in-range" : "bar", style: height, title: label,
+      "aria-label": `${label}; show only these`, "aria-pressed": String(inRange),
       "data-start": bucket.start, "data-end": bucket.end,
       onclick: () => setState({ date_from: bucket.start, date_to: bucket.end }),
     });
-  }));
+  };
+  box.replaceChildren();
+  if (periods.length > 1) {
+    const mid = periods[Math.floor(periods.length / 2)];
+    box.append(
+      el("div", { class: "y-axis", "aria-hidden": "true" },
+        el("span", {}, max.toLocaleString()), el("span", {}, "0")),
+      el("div", { class: "bars" }, periods.map(bar)),
+      el("div", { class: "x-axis", "aria-hidden": "true" },
+        el("span", {}, periodLabel(periods[0], interval)),
+        periods.length > 4 ? el("span", {}, periodLabel(mid, interval)) : null,
+        el("span", {}, periodLabel(periods[periods.length - 1], interval))));
+  } else if (periods.length === 1) {
+    box.append(el("p", { class: "one-period" },
+      `All ${articles(periods[0].count)} with a date: ${periodLabel(periods[0], interval)}`));
+  }
   const range = $("#date-range");
   range.replaceChildren();
   if (state.date_from || state.date_to) {
-    range.append(`${state.date_from || "…"} to ${state.date_to || "…"} `,
+    range.append(`${state.date_from ? formatDate(state.date_from) : "…"} to ` +
+      `${state.date_to ? formatDate(state.date_to) : "…"} `,
       el("button", { type: "button", class: "link", id: "clear-dates",
         onclick: () => setState({ date_from: "", date_to: "" }) }, "any date"));
-  } else if (buckets.length) {
-    range.textContent = `${buckets[0].start} to ${buckets[buckets.length - 1].end} (by ${interval})`;
-  } else {
+  } else if (periods.length > 1) {
+    range.textContent = `Articles per ${interval}; choose a bar to filter`;
+  } else if (!periods.length && total) {
     range.textContent = "No dated articles";
   }
 }
@@ -459,24 +609,28 @@ async function renderArticle(state) {
   const box = $("#article");
   box.replaceChildren(el("p", {}, "Loading…"));
   $("#similar").replaceChildren();
+  $(".similar").hidden = false;
   try {
     const article = await getJSON(`/articles/${encodeURIComponent(state.article)}`);
     document.title = `${article.title} — searchapp`;
     box.replaceChildren(...[
       el("h1", {}, article.title),
-      el("p", { class: "meta" }, [article.outlet, article.published, article.authors.join(", ")]
-        .filter(Boolean).join(" · ")),
+      el("p", { class: "meta" }, [article.outlet, article.published && formatDate(article.published),
+        article.authors.join(", ")].filter(Boolean).join(" · ")),
       safeLink(article.url) ? el("p", {}, el("a", { href: safeLink(article.url),
         rel: "noopener noreferrer" }, "Original article")) : null,
-      article.people.length ? personChips(article.people) : null,
+      article.people.length ? personChips(article.people, Infinity) : null,
       el("div", { class: "body" }, article.body.split(/\n+/).filter((p) => p.trim())
         .map((p) => el("p", {}, p))),
     ].filter(Boolean));
     const similar = await getJSON(`/articles/${encodeURIComponent(state.article)}/similar`,
       new URLSearchParams({ limit: "5" }));
     $("#similar").replaceChildren(...similar.results.map(resultItem));
+    $(".similar").hidden = !similar.results.length;
   } catch (error) {
-    box.replaceChildren(el("p", { class: "status error" }, `Could not load the article (${error.message}).`));
+    document.title = DEFAULT_TITLE;
+    $(".similar").hidden = true;
+    box.replaceChildren(el("p", { class: "status error" }, `Could not load the article. ${error.message}`));
   }
 }
 
@@ -549,6 +703,12 @@ document.addEventListener("DOMContentLoaded", () => {
     drawTimeline(readState());
   });
   $("#normalised").addEventListener("change", () => drawTimeline(readState()));
+  $("#filters-toggle").addEventListener("click", () =>
+    setDrawer(!document.body.classList.contains("filters-open")));
+  $("#filters-close").addEventListener("click", () => setDrawer(false));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.body.classList.contains("filters-open")) setDrawer(false);
+  });
   window.addEventListener("popstate", render);
   render();
 });
