@@ -1,11 +1,7 @@
-"""gunicorn entry point: `gunicorn wsgi:app`; the index comes from SEARCHAPP_INDEX_DIR.
+"""`gunicorn wsgi:app` from a clone of this repository (gunicorn.conf.py beside it brings
+searchapp's settings). From an installed package use
+`gunicorn -c python:searchapp.server.settings searchapp.wsgi:app`."""
 
-Run from this folder, gunicorn reads gunicorn.conf.py: the app is loaded once and each
-worker opens the index after the fork and follows it in the background. Elsewhere pass
-`-c python:searchapp.server.settings`; without those settings each worker opens the index
-on its first request and reopens it when a request finds it changed.
-"""
+from searchapp.wsgi import app
 
-from searchapp.api import create_app
-
-app = create_app()
+__all__ = ["app"]

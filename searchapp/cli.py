@@ -235,10 +235,22 @@ def build_parser() -> argparse.ArgumentParser:
     stats = with_index_dir(index_sub.add_parser("stats", help="counts per outlet, date range"))
     stats.set_defaults(func=cmd_stats)
 
-    serve = with_index_dir(sub.add_parser("serve", help="serve the API and page with gunicorn"))
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=_positive, default=2)
+    serve = with_index_dir(sub.add_parser(
+        "serve", help="serve the API and page with gunicorn",
+        description="Serve the search page (/), the API (/api/v1) and its docs (/api/v1/docs) "
+                    "with gunicorn. A rebuild, add or delete is picked up by itself.",
+        epilog="Settings read from the environment: SEARCHAPP_REQUEST_BUDGET (seconds a "
+               "request may run, 1.5), SEARCHAPP_CORS_ORIGINS (comma-separated origins "
+               "allowed to call the API), SEARCHAPP_KEEP_GENERATIONS (2). For other gunicorn "
+               "options run gunicorn itself: gunicorn -c python:searchapp.server.settings "
+               "searchapp.wsgi:app (see docs/deployment.md)."))
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only; "
+                            "0.0.0.0 for every interface)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=_positive, default=2,
+                       help="worker processes, each answering one request at a time "
+                            "(default: 2; about one per core)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

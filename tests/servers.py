@@ -61,13 +61,14 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def server_process(command: list[str], index_dir: Path, env: dict | None = None,
-                   ready: str = "/api/v1/health") -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start `command` (a server; "{port}" in its argv is replaced by a free port), yield
-    its base URL and process once `ready` answers, stop it afterwards."""
+                   ready: str = "/api/v1/health", cwd: Path = ROOT,
+                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `command` (a server; "{port}" in its argv is replaced by a free port) in `cwd`,
+    yield its base URL and process once `ready` answers, stop it afterwards."""
     port = free_port()
     argv = [part.replace("{port}", str(port)) for part in command]
     environment = {**os.environ, "SEARCHAPP_INDEX_DIR": str(index_dir), **(env or {})}
-    process = subprocess.Popen(argv, cwd=ROOT, env=environment,
+    process = subprocess.Popen(argv, cwd=cwd, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
