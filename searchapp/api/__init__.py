@@ -47,6 +47,7 @@ def create_app(index_dir: str | os.PathLike | None = None, warm: bool = False) -
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
     )
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # UTF-8 JSON: "China’s", not "China\u2019s", in every answer
     app.extensions[EXTENSION_KEY] = Searcher(
         IndexStore(settings.index_dir, settings.keep_generations),
         budget_seconds=settings.request_budget,

@@ -1,5 +1,6 @@
-"""Every example of the README's query-syntax table, run against the sample index: each is
-answered (200) and finds articles, and `published:` means what the table says."""
+"""Every example of docs/query-syntax.md's table and of the README's query line, run against
+the sample index: each is answered (200) and finds articles, and `published:` means what
+the table says."""
 
 from __future__ import annotations
 
@@ -9,20 +10,27 @@ import pytest
 
 from tests.servers import ROOT
 
+SYNTAX = (ROOT / "docs" / "query-syntax.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def table_examples() -> list[str]:
-    table = README.split("| you type | it finds |", 1)[1].split("\n\n", 1)[0]
+    table = SYNTAX.split("| you type | it finds |", 1)[1].split("\n\n", 1)[0]
     rows = [line for line in table.splitlines()[2:] if line.startswith("|")]
     return [example for row in rows for example in re.findall(r"`([^`]+)`", row.split(" | ")[0])]
 
 
-EXAMPLES = table_examples()
+def readme_examples() -> list[str]:
+    line = README.split("\nQueries: ", 1)[1].split("(", 1)[0]
+    return re.findall(r"`([^`]+)`", line)
 
 
-def test_the_table_was_found():
-    assert len(EXAMPLES) >= 15 and "published:2023-02" in EXAMPLES
+EXAMPLES = table_examples() + readme_examples()
+
+
+def test_the_examples_were_found():
+    assert len(table_examples()) >= 15 and "published:2023-02" in EXAMPLES
+    assert len(readme_examples()) >= 5
 
 
 @pytest.mark.parametrize("q", EXAMPLES)
