@@ -58,6 +58,13 @@ def spread_url(tmp_path_factory):
         yield base
 
 
+def open_filters(page, viewport) -> None:
+    """At phone width the filters are in a drawer: open it."""
+    if viewport is PHONE:
+        page.locator("#filters-toggle").click()
+        expect(page.locator("#sidebar")).to_be_visible()
+
+
 def summary_count(page) -> int:
     page.wait_for_selector("body:not([aria-busy])", state="attached")
     return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))
@@ -68,8 +75,7 @@ def test_filters_from_a_shared_link_can_be_unticked(sample_url, tmp_path, viewpo
     with browser_page(tmp_path / "shared-link.png", viewport) as page:
         page.goto(sample_url + "/?q=putin&person=Sergei+Lavrov&outlet=cnn")
         page.wait_for_selector(".result")
-        if viewport is PHONE:
-            page.locator("#filters-toggle").click()
+        open_filters(page, viewport)
         person = page.locator('.facet[data-facet=person] input[value="Sergey Lavrov"]')
         outlet = page.locator('.facet[data-facet=outlet] input[value="CNN"]')
         expect(person).to_be_checked()
@@ -83,8 +89,9 @@ def test_filters_from_a_shared_link_can_be_unticked(sample_url, tmp_path, viewpo
         assert summary_count(page) == 5
 
 
-def test_tab_title_follows_the_view(sample_url, tmp_path):
-    with browser_page(tmp_path / "title.png") as page:
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_tab_title_follows_the_view(sample_url, tmp_path, viewport):
+    with browser_page(tmp_path / "title.png", viewport) as page:
         page.goto(sample_url + "/?q=lavrov")
         page.wait_for_selector(".result")
         assert page.title() == "lavrov — searchapp"
@@ -145,8 +152,7 @@ def test_histogram_has_axes_continuous_periods_and_counts_in_words(spread_url, t
     with browser_page(tmp_path / "histogram.png", viewport) as page:
         page.goto(spread_url + "/?q=budget")
         page.wait_for_selector(".result")
-        if viewport is PHONE:
-            page.locator("#filters-toggle").click()
+        open_filters(page, viewport)
         bars = page.locator("#histogram .bar")
         starts = page.evaluate("""() => Array.from(document.querySelectorAll('#histogram .bar'))
             .map(b => b.dataset.start || b.title)""")
@@ -169,15 +175,19 @@ def test_histogram_has_axes_continuous_periods_and_counts_in_words(spread_url, t
         expect(page.locator("#date-range")).to_contain_text("2019")
 
 
-def test_one_period_is_a_sentence_and_no_results_say_nothing_about_dates(sample_url, tmp_path):
-    with browser_page(tmp_path / "one-period.png") as page:
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_one_period_is_a_sentence_and_no_results_say_nothing_about_dates(sample_url, tmp_path,
+                                                                        viewport):
+    with browser_page(tmp_path / "one-period.png", viewport) as page:
         page.goto(sample_url + "/")
         page.wait_for_selector(".result")
+        open_filters(page, viewport)
         expect(page.locator("#histogram .one-period")).to_have_text(
             "All 5 articles with a date: Feb 22, 2023")
         assert page.locator("#histogram .bar").count() == 0
         page.goto(sample_url + "/?q=zzzqqxxnothing")
         page.wait_for_selector("#status:not([hidden])")
+        open_filters(page, viewport)
         assert "No dated articles" not in page.locator("#sidebar").inner_text()
         for facet in ("outlet", "person"):
             section = page.locator(f'.facet[data-facet="{facet}"]')
@@ -185,10 +195,12 @@ def test_one_period_is_a_sentence_and_no_results_say_nothing_about_dates(sample_
             expect(section.locator(".facet-values")).to_have_text("None in these results")
 
 
-def test_show_more_only_when_there_is_more(spread_url, tmp_path):
-    with browser_page(tmp_path / "show-more.png") as page:
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_show_more_only_when_there_is_more(spread_url, tmp_path, viewport):
+    with browser_page(tmp_path / "show-more.png", viewport) as page:
         page.goto(spread_url + "/?q=budget")
         page.wait_for_selector(".result")
+        open_filters(page, viewport)
         people = page.locator('.facet[data-facet="person"]')
         assert people.locator(".facet-values li").count() == 8  # of 12 people
         more = people.locator(".show-more")
@@ -216,8 +228,9 @@ def test_errors_are_sentences_not_json(sample_url, tmp_path, viewport):
         assert "not in the index" in text and "{" not in text, text
 
 
-def test_article_view_lists_every_person_and_dates_read_alike(spread_url, tmp_path):
-    with browser_page(tmp_path / "article.png") as page:
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_article_view_lists_every_person_and_dates_read_alike(spread_url, tmp_path, viewport):
+    with browser_page(tmp_path / "article.png", viewport) as page:
         page.goto(spread_url + "/?q=passes")
         page.wait_for_selector(".result")
         listed = page.locator(".result .meta").first.inner_text()
@@ -229,9 +242,10 @@ def test_article_view_lists_every_person_and_dates_read_alike(spread_url, tmp_pa
         assert "Jun 30, 2020" in meta and "2020-06-30" not in meta, meta
 
 
-def test_no_request_of_the_page_fails(sample_url, tmp_path):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_no_request_of_the_page_fails(sample_url, tmp_path, viewport):
     failed: list[str] = []
-    with browser_page(tmp_path / "requests.png") as page:
+    with browser_page(tmp_path / "requests.png", viewport) as page:
         page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
         page.goto(sample_url + "/?q=lavrov")
