@@ -73,3 +73,13 @@ def test_snippets_on_the_sample_mark_the_query_words(client):
         marked = {m.casefold() for m in MARKED.findall(hit["snippet"])}
         assert marked and marked <= {"diplomat", "diplomats", "diplomatic", "lavrov"}, hit
 
+
+
+def test_a_passage_repeated_word_for_word_is_shown_once():
+    caption = "Foreign Minister Sergey Lavrov and his counterpart shake hands in Moscow."
+    between = "The photo gallery continues with more pictures from the day. " * 3
+    text = (f"{caption}\n{between}\n{caption}\n" + "Filler words about other matters. " * 20
+            + "Later Lavrov said the talks went well.")
+    shown = snippet(text, "lavrov")
+    assert shown.count("shake hands") == 1, shown
+    assert "talks went well" in shown, shown

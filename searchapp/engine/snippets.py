@@ -53,7 +53,8 @@ class Highlighter:
         fragments = self._fragments(text, terms) if terms else []
         if not fragments:
             return lead(text)
-        best = sorted(fragments, key=lambda f: (-len(f.terms), -len(f.marks), f.start))
+        best = _distinct(text, sorted(fragments,
+                                      key=lambda f: (-len(f.terms), -len(f.marks), f.start)))
         return " … ".join(_render(text, f) for f in sorted(best[:FRAGMENTS],
                                                            key=lambda f: f.start))
 
@@ -81,6 +82,21 @@ class Highlighter:
             found = tuple(t.text for t in self.analyzer(word, mode="query", removestops=False))
             self._analyzed[word] = found
         return found
+
+
+def _distinct(text: str, fragments: list[_Fragment]) -> list[_Fragment]:
+    """The fragments less those repeating a better one's passage word for word: crawled
+    pages often carry a photo caption or a pull quote twice, and a snippet showing the
+    same words twice has room for half as much."""
+    seen: set[str] = set()
+    kept = []
+    for fragment in fragments:
+        # its first marked word and what follows: a repeat reads the same from there on
+        passage = " ".join(text[fragment.start:fragment.start + FRAGMENT_CHARS // 3].split())
+        if passage not in seen:
+            seen.add(passage)
+            kept.append(fragment)
+    return kept
 
 
 def _render(text: str, fragment: _Fragment) -> str:
