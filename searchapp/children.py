@@ -1,4 +1,5 @@
-"""Child processes that die with their parent, and memory handed back to the system.
+"""Child processes that die with their parent, writers that yield the CPU to serving, and
+memory handed back to the system.
 
 A rebuild forks writer subprocesses (whoosh) and people-extraction workers. If the parent is
 killed (kill -9, OOM killer), nothing tells them: they sat on their queues for a minute,
@@ -14,6 +15,8 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 
@@ -30,6 +33,70 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+AUTOGROUP_SWITCH = Path("/proc/sys/kernel/sched_autogroup_enabled")
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def run_niced(run: Callable[[], int], nice: int, own_group: bool = True) -> int:
+    """`run()` at CPU niceness `nice` in a way that holds against other sessions; its exit
+    status.
+
+    Linux's autogroup scheduling (on here and on many servers and desktops) shares the CPU
+    between sessions first and applies niceness only between processes of one session.
+    `searchapp index add` from cron or another terminal than the server's is another
+    session: at niceness 10 it took as much CPU as all the workers together. So with
+    autogroups `run` goes to a forked child in a session of its own, whose group niceness
+    it sets (/proc/self/autogroup), leaving the caller's terminal session as it was. The
+    parent forwards SIGINT, SIGTERM and SIGHUP to it (the terminal's Ctrl-C reaches only the
+    parent now), and the child dies with the parent. `own_group=False` (a caller that is not
+    the command's own process, such as a test calling the CLI in-process) only renices."""
+    if nice <= 0 or not own_group or not autogroups_enabled():
+        return _niced(run, nice)
+    pid = os.fork()
+    if pid == 0:  # the child: a session and a scheduler group of its own
+        code = 1
+        try:
+            os.setsid()
+            die_with_parent()
+            try:
+                Path("/proc/self/autogroup").write_text(str(nice))
+            except OSError:
+                pass
+            code = _niced(run, nice)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(code)
+    previous = {sig: signal.signal(sig, lambda signum, _frame: os.kill(pid, signum))
+                for sig in FORWARDED_SIGNALS}
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    code = os.waitstatus_to_exitcode(status)
+    return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
+
+
+def _niced(run: Callable[[], int], nice: int) -> int:
+    try:
+        os.nice(nice)
+    except OSError:
+        pass
+    return run()
+
+
+def autogroups_enabled() -> bool:
+    """Whether the kernel shares the CPU by session first (autogroup scheduling)."""
+    try:
+        return AUTOGROUP_SWITCH.read_text().strip() == "1"
+    except OSError:
+        return False
 
 
 def release_freed_memory() -> None:

@@ -77,14 +77,14 @@ WRITE_NICE_ENV = "SEARCHAPP_WRITE_NICE"
 DEFAULT_WRITE_NICE = 10
 
 
-def _yield_to_serving() -> None:
-    """Run a build or an add (and its extraction processes) at a lower CPU priority, so
-    the workers answering queries on the same cores stay fast while people are extracted;
-    on an idle machine the niceness costs nothing."""
+def _write_nice() -> int:
+    """The niceness builds and adds run at (and their extraction processes), so the workers
+    answering queries on the same cores stay fast while people are extracted; on an idle
+    machine it costs nothing."""
     try:
-        os.nice(max(0, int(os.environ.get(WRITE_NICE_ENV, DEFAULT_WRITE_NICE))))
-    except (ValueError, OSError):
-        pass
+        return max(0, int(os.environ.get(WRITE_NICE_ENV, DEFAULT_WRITE_NICE)))
+    except ValueError:
+        return DEFAULT_WRITE_NICE
 
 
 def _declared(args) -> list[FacetDeclaration] | None:
@@ -100,7 +100,6 @@ def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
 
     declared = _declared(args)  # a bad declaration fails before any work
-    _yield_to_serving()
 
     report = IngestReport()
     with _progress("indexing") as bar:
@@ -121,7 +120,6 @@ def cmd_build(args) -> int:
 def cmd_add(args) -> int:
     from searchapp.pipeline import add_stream, add_to_index
 
-    _yield_to_serving()
 
     if STDIN in map(str, args.sources):
         if len(args.sources) > 1:
@@ -262,9 +260,24 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a command; every failure is one `error:` line on stderr and exit status 1."""
+def main(argv: list[str] | None = None, own_process: bool = False) -> int:
+    """Run a command; every failure is one `error:` line on stderr and exit status 1.
+    Builds and adds run at a lower CPU priority than serving (`run_niced`), in a scheduler
+    group of their own when this is the command's own process (`own_process`)."""
     args = build_parser().parse_args(argv)
+    if args.func in (cmd_build, cmd_add):
+        from searchapp.children import run_niced
+
+        return run_niced(lambda: _run(args), _write_nice(), own_group=own_process)
+    return _run(args)
+
+
+def entry() -> int:
+    """The `searchapp` command (and `python -m searchapp.cli`)."""
+    return main(own_process=True)
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError) as exc:
@@ -287,4 +300,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -113,6 +113,15 @@ def children(pid: int) -> list[int]:
     return sorted(int(p) for p in found.split())
 
 
+def descendants(pid: int) -> list[int]:
+    """Children, their children and so on (a build's work runs in a child of its own)."""
+    found, todo = [], children(pid)
+    while todo:
+        found += todo
+        todo = [grandchild for child in todo for grandchild in children(child)]
+    return sorted(found)
+
+
 GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:{port}",
             "wsgi:app"]
 SEARCHAPP_SERVE = [sys.executable, "-m", "searchapp.cli", "serve", "--port", "{port}"]
