@@ -100,7 +100,6 @@ def cmd_build(args) -> int:
     from searchapp.pipeline import build_index
 
     declared = _declared(args)  # a bad declaration fails before any work
-
     report = IngestReport()
     with _progress("indexing") as bar:
         try:
@@ -119,7 +118,6 @@ def cmd_build(args) -> int:
 
 def cmd_add(args) -> int:
     from searchapp.pipeline import add_stream, add_to_index
-
 
     if STDIN in map(str, args.sources):
         if len(args.sources) > 1:

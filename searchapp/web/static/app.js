@@ -266,6 +266,9 @@ function renderDrawerCount(data) {
 
 function setDrawer(open) {
   document.body.classList.toggle("filters-open", open);
+  // what the open drawer covers takes no focus or clicks: Tab stays among the filters
+  $("#results-pane").inert = open;
+  $(".top").inert = open;
   $("#filters-toggle").setAttribute("aria-expanded", String(open));
   if (open) $("#filters-close").focus();
   else $("#filters-toggle").focus();
