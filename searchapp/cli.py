@@ -155,9 +155,12 @@ def cmd_stats(args) -> int:
     for name, count in stats.declared.items():
         print(f"facet field {name}: {count} distinct values")
     print(f"outlets: {len(stats.outlets)} ({stats.without_outlet} articles without outlet)")
-    width = max((len(name) for name, _ in stats.outlets), default=0)
-    for name, count in stats.outlets:
+    shown = stats.outlets[:args.outlets] if args.outlets else stats.outlets
+    width = max((len(name) for name, _ in shown), default=0)
+    for name, count in shown:
         print(f"  {name:<{width}}  {count:>7}")
+    if len(shown) < len(stats.outlets):
+        print(f"  ... and {len(stats.outlets) - len(shown)} more (--outlets 0 lists all)")
     return 0
 
 
@@ -182,6 +185,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -229,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("ids", nargs="+")
     delete.set_defaults(func=cmd_delete)
     stats = with_index_dir(index_sub.add_parser("stats", help="counts per outlet, date range"))
+    stats.add_argument("--outlets", type=_not_negative, default=20, metavar="N",
+                       help="list the N largest outlets (default: 20; 0 for all)")
     stats.set_defaults(func=cmd_stats)
 
     serve = with_index_dir(sub.add_parser(

@@ -94,6 +94,21 @@ def test_cli_build_summarises_skipped_records_and_stats(tmp_path, capsys):
     assert "Reuters" in out and "AP" in out
 
 
+def test_cli_stats_lists_the_largest_outlets_and_says_how_many_more(sample_index, capsys):
+    assert main(["index", "stats", "--index-dir", str(sample_index), "--outlets", "2"]) == 0
+    out, _ = capsys.readouterr()
+    listed = [line for line in out.splitlines() if line.startswith("  ") and "more" not in line]
+    assert len(listed) == 2
+    assert "outlets: 5 (0 articles without outlet)" in out
+    assert "  ... and 3 more (--outlets 0 lists all)" in out
+    assert main(["index", "stats", "--index-dir", str(sample_index), "--outlets", "0"]) == 0
+    out, _ = capsys.readouterr()
+    assert sum(line.startswith("  ") for line in out.splitlines()) == 5 and "more" not in out
+    with pytest.raises(SystemExit):
+        main(["index", "stats", "--index-dir", str(sample_index), "--outlets", "-1"])
+    assert "must be 0 or more" in capsys.readouterr().err
+
+
 def test_cli_add_and_delete(tmp_path, capsys):
     index_dir = str(tmp_path / "ix")
     assert main(["index", "build", "--index-dir", index_dir]) == 0
