@@ -514,6 +514,7 @@ function renderHistogram(buckets, interval, state, total) {
   } else if (!periods.length && total) {
     range.textContent = "No dated articles";
   }
+  range.hidden = !range.textContent; // no empty line above a one-period sentence
 }
 
 // ---- export and attention over time -------------------------------------------------------
