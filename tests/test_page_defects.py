@@ -273,9 +273,11 @@ def test_every_control_works_from_the_keyboard(sample_url, tmp_path):
         page.focus('.facet[data-facet=outlet] input[value="CNN"]')
         page.keyboard.press("Space")
         page.wait_for_url("**outlet=CNN**")
+        summary_count(page)  # the new results are drawn: what is focused next stays
         page.focus("#sort")
         page.keyboard.press("ArrowDown")
         page.wait_for_url("**sort=newest**")
+        summary_count(page)
         page.focus(".result-link")
         page.keyboard.press("Enter")
         page.wait_for_selector("#article h1")
