@@ -55,3 +55,16 @@ def browser_page(screenshot: Path, viewport: dict | None = None,
         finally:
             browser.close()
         assert not errors, errors
+
+
+def expect(locator):
+    """playwright's `expect`, imported when a browser test runs (not at collection)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def summary_count(page) -> int:
+    """The result count the page shows, once its search has been drawn."""
+    page.wait_for_selector("body:not([aria-busy])", state="attached")
+    return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))

@@ -11,7 +11,7 @@ import pytest
 
 from searchapp.api import create_app
 from searchapp.cli import main
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import browser_page, expect, needs_chromium, served
 from tests.conftest import write_jsonl
 from tests.servers import cli
 
@@ -166,8 +166,6 @@ def test_bad_declarations_are_one_line_errors(tmp_path, capsys, spec, says):
 
 @needs_chromium
 def test_the_page_shows_a_declared_facet_and_filters_by_it(index_dir, tmp_path):
-    from playwright.sync_api import expect
-
     with served(create_app(index_dir)) as base, \
             browser_page(tmp_path / "declared-facet.png") as page:
         page.goto(base + "/?lean=left")

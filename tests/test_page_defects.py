@@ -13,7 +13,7 @@ import pytest
 from searchapp.api import create_app
 from searchapp.engine import IndexStore
 from searchapp.pipeline import build_index
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import browser_page, expect, needs_chromium, served, summary_count
 from tests.conftest import write_jsonl
 
 pytestmark = needs_chromium
@@ -21,12 +21,6 @@ pytestmark = needs_chromium
 DESKTOP = {"width": 1200, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).parent / "assets" / "axe.min.js"  # axe-core 4.10.3, MPL-2.0
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +57,6 @@ def open_filters(page, viewport) -> None:
     if viewport is PHONE:
         page.locator("#filters-toggle").click()
         expect(page.locator("#sidebar")).to_be_visible()
-
-
-def summary_count(page) -> int:
-    page.wait_for_selector("body:not([aria-busy])", state="attached")
-    return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from searchapp.api import create_app
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import browser_page, expect, needs_chromium, served
 
 pytestmark = needs_chromium
 
@@ -34,12 +34,6 @@ def test_download_link_exports_what_the_page_shows(base_url, tmp_path):
         text = open(download.value.path(), encoding="utf-8-sig").read()
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == shown == 3
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def test_timeline_chart_draws_a_line_per_query_and_toggles_normalised(base_url, tmp_path):

@@ -13,7 +13,7 @@ from searchapp.article import Article
 from searchapp.cli import main
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.types import SearchRequest
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import browser_page, expect, needs_chromium, served
 from tests.conftest import write_jsonl
 from tests.reference import old_format_index
 
@@ -132,8 +132,6 @@ def test_an_index_from_before_story_clusters_says_to_rebuild(tmp_path):
 
 @needs_chromium
 def test_the_page_collapses_copies_into_one_result(index_dir, tmp_path):
-    from playwright.sync_api import expect
-
     with served(create_app(index_dir)) as base, \
             browser_page(tmp_path / "collapsed.png") as page:
         page.goto(base + "/?q=water+bill")

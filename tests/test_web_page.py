@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from searchapp.api import create_app
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import browser_page, expect, needs_chromium, served, summary_count
 
 pytestmark = needs_chromium
 
@@ -21,17 +21,6 @@ def base_url(sample_index):
 def page(base_url, tmp_path):
     with browser_page(tmp_path / "search-page.png") as page:
         yield page
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def summary_count(page) -> int:
-    page.wait_for_selector("body:not([aria-busy])", state="attached")
-    return int(page.locator("#summary").inner_text().split()[0].replace(",", ""))
 
 
 def facet_box(page, facet: str, value: str):
