@@ -97,20 +97,19 @@ def write_outputs(client) -> None:
     more than the volatile values (so a rewrite does not churn `took_ms`)."""
     for path in documents():
         text = path.read_text(encoding="utf-8")
-        shown = {example.command: example.shown for example in examples(path)}
-        new = BLOCK.sub(partial(_filled, client, path, shown), text)
+        found = {example.command: example for example in examples(path)}
+        new = BLOCK.sub(partial(_filled, client, found), text)
         if new != text:
             path.write_text(new, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
 
 
-def _filled(client, path: Path, shown: dict[str, str], block: re.Match) -> str:
+def _filled(client, found: dict[str, Example], block: re.Match) -> str:
     out = []
     for line in block.group(1).splitlines():
         if line.startswith("$ "):
-            match = COMMAND.match(line)
-            example = Example(path, line, match["url"], bool(match["pretty"]), "")
-            now, before = render(client, example), shown.get(line, "")
+            example = found[line]
+            now, before = render(client, example), example.shown
             keep = before.strip() and comparable(before) == comparable(now)
             out.append(line + "\n" + (before if keep else now).rstrip("\n"))
     return "```console\n" + "\n".join(out) + "\n```"
