@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sqlite3
 import sys
 from pathlib import Path
 
+from searchapp import __version__
 from searchapp.config import Settings
 from searchapp.engine import (
     BuildRefused,
@@ -48,25 +51,53 @@ def _size(num_bytes: float) -> str:
 
 
 def _report(report: IngestReport) -> None:
-    """What was cleaned and skipped, by kind, with the first skipped records listed."""
+    """What was cleaned and skipped, by kind, with the first records of each listed (on
+    stderr, with file and line), and the file-level hints."""
     for what, count in sorted(report.cleaned.items()):
         print(f"cleaned: {count} {what}")
     for reason, count in report.skipped_kinds.most_common():
         print(f"skipped: {count} {reason}")
+    for hint in report.hints:
+        print(f"hint: {hint}")
     for skipped in report.skipped[:MAX_SKIPS_LISTED]:
         print(f"skipped {skipped}", file=sys.stderr)
     if report.skipped_count > MAX_SKIPS_LISTED:
         print(f"... and {report.skipped_count - MAX_SKIPS_LISTED} more skipped", file=sys.stderr)
+    for noted in report.notes[:MAX_SKIPS_LISTED]:
+        print(f"kept {noted}", file=sys.stderr)
+    listed = min(len(report.notes), MAX_SKIPS_LISTED)
+    if report.noted_count > listed:
+        print(f"... and {report.noted_count - listed} more kept with a repair or as a "
+              "duplicate", file=sys.stderr)
 
 
 def _summary(action: str, stats: BuildStats, report: IngestReport) -> None:
-    rate = stats.indexed / stats.seconds if stats.seconds else 0.0
-    print(f"{action}: {stats.indexed} indexed, {stats.replaced} replaced, "
-          f"{report.skipped_count} skipped in {stats.seconds:.1f}s ({rate:.0f} articles/s)")
+    """One line of counts that add up to the records read (indexed + replaced + duplicates
+    + skipped), then what the write did to the index and what was repaired or skipped."""
+    rate = (stats.indexed + stats.replaced) / stats.seconds if stats.seconds else 0.0
+    replaced = f"{stats.replaced} replaced, " if action == "added" else ""
+    duplicates = max(stats.duplicates, report.duplicates)
+    repeated = (f", {duplicates} duplicate id{'s' * (duplicates != 1)} (the last record "
+                "kept)" if duplicates else "")
+    print(f"{action}: {stats.indexed} indexed, {replaced}{report.skipped_count} skipped"
+          f"{repeated} in {stats.seconds:.1f}s ({rate:.0f} articles/s)")
     if stats.replayed:
         print(f"replayed: {stats.replayed} changes committed while the build ran")
+    if stats.changes is not None:
+        print(stats.changes.describe())
     print(f"generation: {stats.generation}, index size {_size(stats.size_bytes)}")
     _report(report)
+
+
+class NothingAdded(ValueError):
+    """An add that read no article it could index (every record skipped, or none)."""
+
+
+def _check_added(stats: BuildStats, report: IngestReport) -> None:
+    if stats.indexed + stats.replaced + stats.duplicates == 0:
+        why = (f"all {report.skipped_count} records were skipped" if report.skipped_count
+               else "the sources hold no records")
+        raise NothingAdded(f"nothing was added: {why}; the index is unchanged")
 
 
 def _layout(args):
@@ -105,7 +136,7 @@ def cmd_build(args) -> int:
         try:
             stats, _ = build_index(
                 _store(args), args.sources, lambda _a: bar.update(), _layout(args),
-                args.workers, allow_shrink=args.allow_shrink, report=report,
+                args.workers, allow_shrink=args.allow_shrink or args.replace, report=report,
                 declared=declared)
         except BuildRefused:
             bar.close()
@@ -125,13 +156,13 @@ def cmd_add(args) -> int:
                              "with other sources")
         stats, report = add_stream(_store(args), sys.stdin.fileno(), None, _layout(args),
                                    args.workers)
-        _summary("added", stats, report)
-        return 0
-    with _progress("adding") as bar:
-        stats, report = add_to_index(
-            _store(args), args.sources, lambda _a: bar.update(), _layout(args), args.workers
-        )
+    else:
+        with _progress("adding") as bar:
+            stats, report = add_to_index(
+                _store(args), args.sources, lambda _a: bar.update(), _layout(args),
+                args.workers)
     _summary("added", stats, report)
+    _check_added(stats, report)
     return 0
 
 
@@ -168,6 +199,7 @@ def cmd_serve(args) -> int:
     """Run gunicorn on the app (it reloads by itself when the index is rebuilt)."""
     store = _store(args)
     store.current_path()  # refuse to start on a missing or broken index, with the reason
+    _check_port(args.host, args.port)
     os.environ["SEARCHAPP_INDEX_DIR"] = str(store.root.resolve())
     argv = [
         sys.executable, "-m", "gunicorn",
@@ -179,6 +211,28 @@ def cmd_serve(args) -> int:
     print(f"serving {store.root} on http://{args.host}:{args.port}", flush=True)
     os.execv(sys.executable, argv)
     return 0  # not reached
+
+
+def _check_port(host: str, port: int) -> None:
+    """Say a taken port in one line before gunicorn retries it for five seconds and exits
+    with a traceback-like log."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ValueError(f"cannot listen on {host}: {exc.strerror or exc} (--host)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ValueError(f"port {port} on {host} is already in use (another server?); "
+                                 "choose another with --port") from None
+            if exc.errno == errno.EACCES:
+                raise ValueError(f"no permission to listen on port {port} (ports below "
+                                 "1024 need root); choose another with --port") from None
+            raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _positive(text: str) -> int:
@@ -197,7 +251,9 @@ def _not_negative(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="searchapp", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"searchapp {__version__}")
+    parser.set_defaults(func=None)
+    sub = parser.add_subparsers(dest="command")
 
     def with_index_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument(
@@ -206,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     index = sub.add_parser("index", help="build, update and inspect the index")
-    index_sub = index.add_subparsers(dest="index_command", required=True)
+    index.set_defaults(func=None, help_of=index)
+    index_sub = index.add_subparsers(dest="index_command")
     build = with_index_dir(index_sub.add_parser(
         "build", help="rebuild from sources into a new generation (default: bundled sample)"))
     build.add_argument("sources", nargs="*", type=Path,
@@ -215,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--allow-shrink", action="store_true",
                        help="switch even if the new index has less than half the articles "
                             "of the live one")
+    build.add_argument("--replace", action="store_true",
+                       help="switch even if the build removes most of the live index's "
+                            "articles: the sources replace what the index held")
     build.add_argument("--facet-field", action="append", metavar="NAME[=KEY]",
                        help="a record key (JSON) or column (CSV, manifest) to facet and "
                             "filter on like outlet, e.g. --facet-field topic --facet-field "
@@ -274,7 +334,11 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     """Run a command; every failure is one `error:` line on stderr and exit status 1.
     Builds and adds run at a lower CPU priority than serving (`run_niced`), in a scheduler
     group of their own when this is the command's own process (`own_process`)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.func is None:  # `searchapp` or `searchapp index` alone: what they can do
+        getattr(args, "help_of", parser).print_help()
+        return 0
     if args.func in (cmd_build, cmd_add):
         from searchapp.children import run_niced
 

@@ -19,6 +19,7 @@ from searchapp.article import Article
 from searchapp.children import die_with_parent
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.engine.declared import FacetDeclaration
+from searchapp.engine.indexer import folder_size
 from searchapp.enrich import normalise_article, people_text
 from searchapp.enrich.extractor_version import EXTRACTOR_VERSION
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
@@ -137,7 +138,7 @@ def build_index(
     try:
         stats = Indexer(store).rebuild(
             enriched(iter(articles), cache, workers, people), on_article, allow_shrink,
-            declared)
+            declared, sample=not sources)
     finally:
         cache.close()
     return stats, report
@@ -176,10 +177,10 @@ def add_stream(
     this process unless `workers` asks for more (a pool per batch costs more than it saves
     on a feed's few articles)."""
     report = IngestReport()
-    store.current_path()  # no index yet: say so before reading
+    live = store.current_path()  # no index yet: say so before reading
     records = StreamedRecords("<stdin>", report, layout)
     indexer = Indexer(store)
-    total = BuildStats(generation=store.current_path().name)
+    total = BuildStats(generation=live.name)
     cache = _cache(store)
     try:
         for lines in StreamLines(fd).batches(idle, STREAM_BATCH):
@@ -190,8 +191,10 @@ def add_stream(
             stats = indexer.upsert(enriched(iter(articles), cache, workers or 1), on_article)
             total.indexed += stats.indexed
             total.replaced += stats.replaced
+            total.duplicates += stats.duplicates
             total.seconds += stats.seconds
-            total.generation, total.size_bytes = stats.generation, stats.size_bytes
+            total.generation = stats.generation
     finally:
         cache.close()
+    total.size_bytes = folder_size(store.current_path())
     return total, report

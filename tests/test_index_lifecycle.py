@@ -23,7 +23,7 @@ def test_rebuild_switches_generation_and_searcher_follows(tmp_path):
     searcher = Searcher(store)
     first = searcher.generation()
     assert searcher.search(SearchRequest(q="alpha")).total == 1
-    indexer.rebuild([article("b", "Beta story")])
+    indexer.rebuild([article("b", "Beta story")], allow_shrink=True)
     assert searcher.generation() != first
     assert searcher.search(SearchRequest(q="alpha")).total == 0
     assert searcher.search(SearchRequest(q="beta")).total == 1
@@ -48,7 +48,7 @@ def test_failed_rebuild_leaves_the_old_generation_serving(tmp_path):
 def test_old_generations_are_pruned_to_the_kept_number(tmp_path):
     store = IndexStore(tmp_path, keep_generations=2)
     for i in range(4):
-        Indexer(store).rebuild([article(str(i), f"Story {i}")])
+        Indexer(store).rebuild([article(str(i), f"Story {i}")], allow_shrink=True)
     names = [p.name for p in store.generations()]
     assert len(names) == 2 and names[-1] == store.current_name()
 
@@ -56,7 +56,7 @@ def test_old_generations_are_pruned_to_the_kept_number(tmp_path):
 def test_duplicate_ids_in_one_build_keep_the_last_record(tmp_path):
     store = IndexStore(tmp_path)
     stats = Indexer(store).rebuild([article("a", "First version"), article("a", "Second version")])
-    assert (stats.indexed, stats.replaced) == (1, 1)
+    assert (stats.indexed, stats.duplicates) == (1, 1)
     assert Searcher(store).article("a").title == "Second version"
 
 
@@ -83,14 +83,15 @@ def test_cli_build_summarises_skipped_records_and_stats(tmp_path, capsys):
     code = main(["index", "build", str(FIXTURES / "mixed.jsonl"), "--index-dir", str(index_dir)])
     out, err = capsys.readouterr()
     assert code == 0
-    assert "3 indexed" in out and "3 skipped" in out
+    assert out.startswith("built: 4 indexed, 2 skipped in ")
     assert "mixed.jsonl:3: invalid JSON" in err
     assert "mixed.jsonl:4: missing or empty 'body'" in err
-    assert "skipped: 1 invalid JSON" in out and "skipped: 1 'published'" in out
+    assert "mixed.jsonl:5: 'published' left empty: not an ISO date" in err
+    assert "skipped: 1 invalid JSON" in out and "cleaned: 1 dates left empty" in out
     assert main(["index", "stats", "--index-dir", str(index_dir)]) == 0
     out, _ = capsys.readouterr()
-    assert "articles: 3" in out
-    assert "dates: 2023-02-22 .. 2023-03-01 (1 without date)" in out
+    assert "articles: 4" in out
+    assert "dates: 2023-02-22 .. 2023-03-01 (2 without date)" in out
     assert "Reuters" in out and "AP" in out
 
 

@@ -55,11 +55,14 @@ def test_jsonl_reports_bad_lines_with_file_and_line_and_keeps_the_rest():
     report = IngestReport()
     articles = list(read_sources([FIXTURES / "mixed.jsonl"], report))
     assert [a.title for a in articles] == [
-        "Lavrov meets Wang Yi in Moscow", "An article without an id", "Minimal record"
+        "Lavrov meets Wang Yi in Moscow", "An article without an id", "Bad date", "Minimal record"
     ]
     skipped = {(s.line, s.reason.split(":")[0]) for s in report.skipped}
-    assert skipped == {(3, "invalid JSON"), (4, "missing or empty 'body'"), (5, "'published'")}
+    assert skipped == {(3, "invalid JSON"), (4, "missing or empty 'body'")}
     assert all(s.source.endswith("mixed.jsonl") for s in report.skipped)
+    assert articles[2].published is None, "a date that cannot be read costs the date only"
+    [noted] = report.notes
+    assert (noted.line, noted.what) == (5, "dates left empty (not a date)")
     first = articles[0]
     assert first.people == ["Sergey Lavrov", "Wang Yi"] and first.authors == ["Jane Doe"]
     assert articles[1].published == date(2023, 3, 1)
@@ -118,14 +121,16 @@ def test_unreadable_dates_raise(text):
 def test_csv_rows_become_articles_and_bad_rows_are_reported_by_line(tmp_path):
     report = IngestReport()
     articles = {a.id: a for a in read_sources([FIXTURES / "articles.csv"], report)}
-    assert sorted(articles) == ["c1", "c5"] and report.read == 2
+    assert sorted(articles) == ["c1", "c3", "c5"] and report.read == 3
     assert articles["c1"].body == "Sergei Lavrov met officials in Delhi.\nHe spoke, at length."
     assert articles["c1"].authors == ["Jane Doe", "John Roe"]
     assert articles["c5"].authors == ["A B", "C D"], "a JSON list in a cell"
     assert articles["c1"].published == date(2023, 3, 2) and articles["c5"].published is None
+    assert articles["c3"].published is None
     # c1 spans lines 2-3, so the rows after it start one line later
     assert {(s.line, s.reason.split(":")[0]) for s in report.skipped} == {
-        (4, "missing or empty 'body'"), (5, "'published'"), (6, "7 cells, the header has 6")}
+        (4, "missing or empty 'body'"), (6, "7 cells, the header has 6")}
+    assert [(n.line, n.what) for n in report.notes] == [(5, "dates left empty (not a date)")]
     packed = tmp_path / "articles.tsv.gz"
     with gzip.open(packed, "wt", encoding="utf-8") as handle:
         handle.write("title\tbody\toutlet\nTab title\tTab, separated body\tAP\n")
@@ -151,7 +156,8 @@ def test_csv_in_the_allsides_layout_is_recognised(tmp_path):
 
 def test_byte_order_marks_and_text_that_is_not_utf8(tmp_path):
     """A spreadsheet's BOM is not part of the first column's name; bytes that are not UTF-8
-    cost their own line (JSON Lines) or the rest of the file (CSV), reported, never the build."""
+    are replaced and their record kept and reported (CSV and JSON Lines alike), never the
+    rest of the file."""
     excel = tmp_path / "excel.csv"
     excel.write_bytes("title,body\nBOM title,Body text.\n".encode("utf-8-sig"))
     latin = tmp_path / "latin.csv"
@@ -164,7 +170,7 @@ def test_byte_order_marks_and_text_that_is_not_utf8(tmp_path):
     report = IngestReport()
     articles = list(read_sources([excel, latin, lines], report))
     assert [(a.id if a.source.startswith(str(lines)) else a.title) for a in articles] == [
-        "BOM title", "First", "j1", "j3"]
-    assert sorted((s.source.rsplit("/", 1)[-1], s.line, s.reason) for s in report.skipped) == [
-        ("latin.csv", 3, "not UTF-8 text (save the file as UTF-8), rest of file skipped"),
-        ("mixed.jsonl", 2, "not UTF-8 text (save the file as UTF-8)")]
+        "BOM title", "First", "Caf\ufffd", "Last", "j1", "j2", "j3"]
+    assert not report.skipped
+    assert sorted((n.source.rsplit("/", 1)[-1], n.line) for n in report.notes) == [
+        ("latin.csv", 3), ("mixed.jsonl", 2)]

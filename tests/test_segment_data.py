@@ -113,7 +113,7 @@ def test_a_large_rebuild_is_written_in_capped_segments_with_exact_arrays(tmp_pat
     store = IndexStore(tmp_path)
     articles = [article(i) for i in range(120)] + [article(5, authors=["Repeated Id"])]
     stats = Indexer(store, segment_docs=50).rebuild(articles)
-    assert (stats.indexed, stats.replaced) == (120, 1)
+    assert (stats.indexed, stats.duplicates) == (120, 1)
     assert assert_arrays_match_whoosh(tmp_path) >= 3
     searcher = Searcher(store)
     assert searcher.doc_count() == 120

@@ -3,8 +3,9 @@
 Every write to one index root is serialised by the store's write lock. A rebuild also holds
 the rebuild lock from start to end; adds and deletes committed meanwhile are journaled and
 replayed into the new generation before it goes live, so none is lost to the switch. A
-rebuild that indexes nothing, or far fewer articles than the live index holds, is refused
-and the live generation keeps serving.
+rebuild that indexes nothing, far fewer articles than the live index holds, or that would
+remove most of the live articles (other sources than the live index's), is refused and the
+live generation keeps serving.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from searchapp.engine import capture, posting_runs
 from searchapp.engine.capture import FastMpWriter, FastSegmentWriter
 from searchapp.engine.declared import FacetDeclaration, declarations
 from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
+from searchapp.engine.id_changes import IdChanges, compare_ids
 from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
@@ -43,6 +45,9 @@ REBUILD_SEGMENT_DOCS = 200_000
 # A rebuild that would leave fewer than this share of the live index's articles is
 # refused unless asked for: a mistyped path or a forgotten --map usually reads a few.
 SHRINK_RATIO = 0.5
+# A rebuild that would remove more than this share of the live articles (sources other than
+# the live index's: `build news.csv`, then `build pages/`) is refused unless asked for.
+REMOVE_RATIO = 0.5
 
 __all__ = ["BuildStats", "Indexer", "IndexBusy"]
 
@@ -52,13 +57,15 @@ class BuildStats:
     """What a write did, for the command's summary."""
 
     indexed: int = 0
-    replaced: int = 0
+    replaced: int = 0  # an add's articles whose id the index had; a rebuild's repeated ids
+    duplicates: int = 0  # an add's records whose id an earlier record of the add had
     deleted: int = 0
     replayed: int = 0
     seconds: float = 0.0
     generation: str = ""
     size_bytes: int = 0
     missing: list[str] = field(default_factory=list)
+    changes: IdChanges | None = None  # a rebuild against the live index (None: there was none)
 
 
 def folder_size(path: Path) -> int:
@@ -122,12 +129,16 @@ class Indexer:
         on_article: Callable[[Article], None] | None = None,
         allow_shrink: bool = False,
         declared: list[FacetDeclaration] | None = None,
+        sample: bool = False,
     ) -> BuildStats:
         """Index `articles` into a new generation and switch to it atomically.
 
         If anything fails, or the build is refused, the new generation is discarded and
         the old one keeps serving. An id seen twice keeps its last record. `declared` facet
         fields (None: those of the live index, so a plain rebuild keeps them).
+        `allow_shrink`: switch even to far fewer articles, or to other articles than the
+        live ones (the CLI's --allow-shrink and --replace); a live index that holds the
+        bundled sample may always be replaced. `sample`: these articles are the sample.
         """
         started = time.perf_counter()
         self.store.claim_rebuild(self.lock_wait)
@@ -146,8 +157,10 @@ class Indexer:
                 with self.store.writing(None):
                     stats.replayed = self._finish(generation, repeats, stories)
                     documents = self._doc_count(generation)
-                    self._check_size(documents, allow_shrink)
-                    self.store.mark_complete(generation, documents)
+                    stats.changes = self._changes(generation)
+                    self._check_size(documents, allow_shrink or self.store.live_is_sample(),
+                                     stats.changes)
+                    self.store.mark_complete(generation, documents, sample)
                     self.store.publish(generation)
                     self.journal.clear()
             except BaseException:
@@ -180,7 +193,7 @@ class Indexer:
             for article in articles:
                 if article.id in seen:
                     repeats[article.id] = article
-                    stats.replaced += 1
+                    stats.duplicates += 1
                 else:
                     writer.add_document(**article_to_document(
                         article, declared, _story(stories, article)))
@@ -251,25 +264,37 @@ class Indexer:
         finally:
             ix.close()
 
-    def _live_count(self) -> int | None:
+    def _changes(self, generation: Path) -> IdChanges | None:
+        """The new generation's ids against the live one's (None: no live index)."""
         try:
-            ix = self.store.open_current()
+            live = self.store.open_current()
         except IndexUnavailable:
             return None
+        new = whoosh_index.open_dir(str(generation))
         try:
-            return ix.doc_count()
+            with new.reader() as new_reader, live.reader() as live_reader:
+                return compare_ids(new_reader, live_reader)
         finally:
-            ix.close()
+            new.close()
+            live.close()
 
-    def _check_size(self, documents: int, allow_shrink: bool) -> None:
+    @staticmethod
+    def _check_size(documents: int, allow_shrink: bool, changes: IdChanges | None) -> None:
         if documents == 0:
             raise BuildRefused("the build indexed no articles; the live index is unchanged")
-        live = self._live_count()
-        if live and documents < live * SHRINK_RATIO and not allow_shrink:
+        if changes is None or not changes.live or allow_shrink:
+            return
+        live = changes.live
+        if documents < live * SHRINK_RATIO:
             raise BuildRefused(
                 f"the build has {documents:,} articles, the live index {live:,}: refusing to "
                 "shrink it by more than half (pass --allow-shrink if that is what you want); "
                 "the live index is unchanged")
+        if changes.removed > live * REMOVE_RATIO:
+            raise BuildRefused(
+                f"the build {changes.describe()}: refusing to remove most of the live "
+                "index's articles (pass --replace if the new sources are meant to replace "
+                "them, or add them with `searchapp index add`); the live index is unchanged")
 
     # -- updates of the live generation ----------------------------------------------------
     def _writer(self, ix: whoosh_index.Index):
@@ -295,7 +320,12 @@ class Indexer:
         """
         started = time.perf_counter()
         stats = BuildStats(generation=self.store.current_path().name)
+        written: set[str] = set()  # ids of this add: a repeat is neither new nor replaced
         for batch in _batches(articles, UPSERT_BATCH):
+            # whoosh's update_document cannot replace a document buffered in the same
+            # writer: an id twice in one commit would be two documents. The last one wins.
+            latest = {article.id: article for article in batch}
+            stats.duplicates += len(batch) - len(latest)
             with self.store.writing(self.lock_wait):
                 ix = self.store.open_current()
                 stats.generation = self.store.current_path().name
@@ -305,13 +335,18 @@ class Indexer:
                     with ix.searcher() as searcher:
                         stories = (Stories(indexed_candidates(searcher))
                                    if "story" in ix.schema else None)
-                        for article in batch:
-                            exists = searcher.document_number(id=article.id) is not None
+                        for article in latest.values():
                             writer.update_document(**article_to_document(
                                 article, declared, _story(stories, article)))
-                            stats.replaced += exists
-                            stats.indexed += not exists
-                            if on_article:
+                            if article.id in written:
+                                stats.duplicates += 1
+                            elif searcher.document_number(id=article.id) is not None:
+                                stats.replaced += 1
+                            else:
+                                stats.indexed += 1
+                            written.add(article.id)
+                        if on_article:
+                            for article in batch:
                                 on_article(article)
                 except BaseException:
                     writer.cancel()
@@ -320,7 +355,7 @@ class Indexer:
                 _commit(writer, ix)
                 ix.close()
                 if self.store.rebuild_running():
-                    self.journal.upserted(batch)
+                    self.journal.upserted(list(latest.values()))
         stats.seconds = time.perf_counter() - started
         stats.size_bytes = folder_size(self.store.current_path())
         return stats

@@ -150,19 +150,33 @@ class IndexStore:
         return path
 
     @staticmethod
-    def mark_complete(generation: Path, documents: int | None) -> None:
-        """Record that the generation's commit is on disk: only such a generation goes live."""
+    def mark_complete(generation: Path, documents: int | None, sample: bool = False) -> None:
+        """Record that the generation's commit is on disk: only such a generation goes live.
+        `sample`: built from the bundled sample, which a first real build may replace."""
         marker = {"format": FORMAT_VERSION, "complete": True, "documents": documents,
                   "completed": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        if sample:
+            marker["sample"] = True
         _write_atomically(generation / MARKER_NAME, json.dumps(marker) + "\n")
 
     @staticmethod
-    def is_complete(generation: Path) -> bool:
+    def _marker(generation: Path) -> dict:
         try:
             marker = json.loads((generation / MARKER_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            return {}
+        return marker if isinstance(marker, dict) else {}
+
+    @classmethod
+    def is_complete(cls, generation: Path) -> bool:
+        return cls._marker(generation).get("complete") is True
+
+    def live_is_sample(self) -> bool:
+        """Whether the live generation holds the bundled sample (False: none is live)."""
+        try:
+            return self._marker(self.current_path()).get("sample") is True
+        except IndexUnavailable:
             return False
-        return isinstance(marker, dict) and marker.get("complete") is True
 
     def publish(self, generation: Path) -> None:
         """Make a complete `generation` live atomically, then prune."""

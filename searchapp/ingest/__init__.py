@@ -62,19 +62,49 @@ def read_sources(
     paths: Iterable[Path], report: IngestReport, layout: Layout | None = None
 ) -> Iterator[Article]:
     """Check every source now (SourceError before any work is done), then read them in
-    turn, each article held to the size limits; ids repeated across sources keep the
-    last record."""
+    turn, each article held to the size limits. An id repeated in the sources keeps its
+    last record (the index's rule), and each repeat is reported with both places."""
     checked = [Path(p) for p in paths]
     for path in checked:
         check_source(path)
 
     def articles() -> Iterator[Article]:
+        places = _Places()
         for path in checked:
             for article in read_source(path, report, layout):
                 kept = bounded(article, report)
                 if kept is None:
                     report.read -= 1
-                else:
-                    yield kept
+                    continue
+                first = places.seen(kept.id, kept.source)
+                if first is not None:
+                    report.duplicate(kept.id, first, kept.source)
+                yield kept
 
     return articles()
+
+
+class _Places:
+    """Where each id was first read, compactly (a file number and a line, as one int):
+    1,000,000 ids cost one int each besides the id the index holds anyway."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}
+        self._files: dict[str, int] = {}
+        self._names: list[str] = []
+
+    def seen(self, article_id: str, source: str) -> str | None:
+        """Record `source` ("file:line" or "file") for `article_id`; the earlier place of
+        an id seen before."""
+        earlier = self._first.get(article_id)
+        file, _, line = source.rpartition(":")
+        if not (file and line.isdigit()):
+            file, line = source, "0"
+        number = self._files.setdefault(file, len(self._files))
+        if number == len(self._names):
+            self._names.append(file)
+        self._first[article_id] = number << 32 | int(line)
+        if earlier is None:
+            return None
+        name, at = self._names[earlier >> 32], earlier & 0xFFFFFFFF
+        return f"{name}:{at}" if at else name

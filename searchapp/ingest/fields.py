@@ -2,7 +2,8 @@
 
 One set of rules for every format: a value of the wrong type is a ValueError naming the
 field, never coerced (`"people": 5` is reported; a string where a list belongs is one
-comma-separated list, not a list of its letters).
+list separated by semicolons or commas, not a list of its letters). A date that cannot be
+read costs the date, not the article: it is left empty and reported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from searchapp.ingest.layouts import ARTICLE_FIELDS, Layout
 from searchapp.ingest.report import IngestReport
 
 _SCALARS = (str, int, float)
+# Lists in one text cell: "; " is what /export writes (names may hold commas: "King, Jr."),
+# commas what people type; a cell with a semicolon is split on semicolons only.
+LIST_SEPARATORS = (";", ",")
+DATES_LEFT_EMPTY = "dates left empty (not a date)"
+IMPLAUSIBLE_DATES = "implausible dates left empty"
+# A key of our own export's JSON Lines: the declared facet fields of the article.
+EXPORTED_FIELDS_KEY = "fields"
 
 
 def content_id(title: str, body: str) -> str:
@@ -26,7 +34,8 @@ def content_id(title: str, body: str) -> str:
 
 
 def string_list(value: object, name: str) -> list[str]:
-    """A list of strings, a JSON list written into a text cell, or a comma-separated string."""
+    """A list of strings, a JSON list written into a text cell, or a string of values
+    separated by semicolons (or, without any, commas)."""
     if value is None or value == "":
         return []
     if isinstance(value, str) and value.lstrip().startswith("["):
@@ -35,10 +44,16 @@ def string_list(value: object, name: str) -> list[str]:
         except (ValueError, RecursionError):
             pass
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        return [part.strip() for part in split_list(value) if part.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()]
     raise ValueError(f"'{name}' must be a list of strings")
+
+
+def split_list(text: str) -> list[str]:
+    """A cell's values: split on the first of LIST_SEPARATORS it holds."""
+    separator = next((s for s in LIST_SEPARATORS if s in text), LIST_SEPARATORS[-1])
+    return text.split(separator)
 
 
 def text_value(value: object, name: str) -> str:
@@ -57,11 +72,16 @@ MAX_EXTRA_CHARS = 200
 
 def extra_values(record: dict, used: set[str]) -> dict[str, list[str]]:
     """The record's keys not read into an Article field, as lists of text: a string or a
-    number is one value, a list of strings its values (comma-split as other lists are);
+    number is one value, a list of strings its values (split as other lists are);
     objects, nulls and over-long values are left out, and so are keys beyond the first
-    MAX_EXTRA_KEYS, so a record's odd keys cannot make an article large."""
+    MAX_EXTRA_KEYS, so a record's odd keys cannot make an article large. The `fields`
+    object of our own export adds its keys, so an export indexes back with its facets."""
     extra: dict[str, list[str]] = {}
-    for key, value in record.items():
+    items = list(record.items())
+    exported = record.get(EXPORTED_FIELDS_KEY)
+    if isinstance(exported, dict) and EXPORTED_FIELDS_KEY not in used:
+        items += [(k, v) for k, v in exported.items() if k not in record]
+    for key, value in items:
         if len(extra) >= MAX_EXTRA_KEYS:
             break
         if key in used or not isinstance(key, str):
@@ -69,7 +89,7 @@ def extra_values(record: dict, used: set[str]) -> dict[str, list[str]]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
-            values = [part.strip() for part in value.split(",")]
+            values = [part.strip() for part in split_list(value)]
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             values = [v.strip() for v in value]
         else:
@@ -92,19 +112,23 @@ class Metadata:
     extra: dict[str, list[str]] = field(default_factory=dict)
 
 
-def metadata(record: dict, layout: Layout, report: IngestReport) -> Metadata:
+def metadata(record: dict, layout: Layout, report: IngestReport, source: str | None = None,
+             line: int | None = None) -> Metadata:
     """Outlet, date, authors, people and url of a record; ValueError names a bad field.
 
-    An implausible date (year 0001 or 2050) is blanked and counted, not fatal.
+    A date that is not one ("last tuesday", 2024-02-30) or is implausible (year 0001 or
+    2050) is left empty and noted with `source` and `line`, not fatal.
     """
     key = layout.key
     try:
         published = parse_published(record.get(key("published")))
-    except ImplausibleDate:
-        report.note("implausible dates left empty")
+    except ImplausibleDate as exc:
+        report.note(IMPLAUSIBLE_DATES, source=source, line=line, detail=str(exc))
         published = None
     except ValueError as exc:
-        raise ValueError(f"'{key('published')}': {exc}") from None
+        report.note(DATES_LEFT_EMPTY, source=source, line=line,
+                    detail=f"'{key('published')}' left empty: {exc}")
+        published = None
     return Metadata(
         outlet=text_value(record.get(key("outlet")), key("outlet")),
         published=published,

@@ -4,7 +4,9 @@ A folder entry is read only when it is a regular file inside the folder: a symli
 `/etc/passwd` or to `/dev/zero` is reported and skipped. Files are read up to a size cap,
 and JSON Lines / CSV files line by line with a cap on the line length, so a small gzip that
 expands to one 2 GB line costs 16 MB, not 4 GB. A truncated or corrupt gzip ends its file
-with a report instead of a traceback.
+with a report instead of a traceback. Bytes that are not UTF-8 cost nothing but themselves:
+they are replaced by U+FFFD and the line is flagged (`RepairedLine`) so the reader can say
+which record they were in.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from typing import BinaryIO
 MAX_LINE_BYTES = 16 * 2**20
 _DRAIN_BYTES = 2**20
 NOT_UTF8 = "not UTF-8 text (save the file as UTF-8)"
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+NOT_UTF8_REPLACED = "records with bytes that are not UTF-8, replaced by \ufffd"
+NOT_UTF8_DETAIL = "bytes that are not UTF-8 replaced by \ufffd (save the file as UTF-8)"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class SourceError(ValueError):
@@ -31,6 +35,20 @@ class SourceError(ValueError):
 
 class NotRegularFile(OSError):
     pass
+
+
+class RepairedLine(str):
+    """A line whose bytes that are not UTF-8 were replaced by U+FFFD: kept, and reported
+    with its line number, never a reason to lose the record or the rest of the file."""
+
+
+def decode_line(raw: bytes, first: bool) -> str:
+    """One line as text: UTF-8 (a first line's BOM dropped), or a `RepairedLine`."""
+    encoding = "utf-8-sig" if first else "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return RepairedLine(raw.decode(encoding, errors="replace"))
 
 
 @dataclass(frozen=True)
@@ -93,9 +111,9 @@ def _opened(path: Path) -> BinaryIO:
 def text_lines(path: Path) -> Iterator[tuple[int | None, str | Unreadable]]:
     """(line number, line with its ending) pairs, `.gz` decompressed transparently.
 
-    Lines are decoded one by one so that bytes which are not UTF-8 cost only their own line;
-    such a line, or one over MAX_LINE_BYTES, comes as an `Unreadable`. Damaged gzip data
-    ends the file with one `Unreadable(ends_file=True)`.
+    Lines are decoded one by one: bytes that are not UTF-8 are replaced and the line comes
+    as a `RepairedLine`; a line over MAX_LINE_BYTES comes as an `Unreadable`. Damaged gzip
+    data ends the file with one `Unreadable(ends_file=True)`.
     """
     number = 0
     try:
@@ -107,7 +125,7 @@ def text_lines(path: Path) -> Iterator[tuple[int | None, str | Unreadable]]:
         try:
             while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1
-                if number == 1 and raw.startswith(_UTF16_BOMS):
+                if number == 1 and raw.startswith(UTF16_BOMS):
                     yield number, Unreadable("UTF-16 text (save the file as UTF-8), "
                                              "file skipped", ends_file=True)
                     return
@@ -116,12 +134,7 @@ def text_lines(path: Path) -> Iterator[tuple[int | None, str | Unreadable]]:
                         pass
                     yield number, Unreadable(f"line longer than {MAX_LINE_BYTES // 2**20} MB")
                     continue
-                try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    yield number, Unreadable(NOT_UTF8)
-                    continue
-                yield number, line
+                yield number, decode_line(raw, number == 1)
         except (OSError, EOFError, zlib.error) as exc:
             yield number + 1, Unreadable(
                 f"corrupt or truncated gzip data ({exc}), rest of file skipped", ends_file=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from searchapp.article import Article
 from searchapp.ingest.dates import ImplausibleDate, parse_published
+from searchapp.ingest.fields import DATES_LEFT_EMPTY, IMPLAUSIBLE_DATES
 from searchapp.ingest.files import folder_entry, read_capped
 from searchapp.ingest.report import IngestReport
 
@@ -52,11 +53,11 @@ def read_html_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
             continue
         try:
             published = parse_published(doc.get("date"))
-        except ImplausibleDate:
-            report.note("implausible dates left empty")
+        except ImplausibleDate as exc:
+            report.note(IMPLAUSIBLE_DATES, source=str(path), detail=str(exc))
             published = None
-        except ValueError:
-            report.note("unreadable page dates left empty")
+        except ValueError as exc:
+            report.note(DATES_LEFT_EMPTY, source=str(path), detail=f"page date left empty: {exc}")
             published = None
         authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
         report.read += 1

@@ -10,8 +10,14 @@ from pathlib import Path
 from searchapp.article import Article
 from searchapp.enrich.outlets import OutletNames
 from searchapp.ingest.fields import content_id, metadata, text_value
-from searchapp.ingest.files import Unreadable, text_lines
-from searchapp.ingest.layouts import OWN, Layout, detect_layout
+from searchapp.ingest.files import (
+    NOT_UTF8_DETAIL,
+    NOT_UTF8_REPLACED,
+    RepairedLine,
+    Unreadable,
+    text_lines,
+)
+from searchapp.ingest.layouts import ARTICLE_FIELDS, OWN, Layout, detect_layout
 from searchapp.ingest.report import IngestReport
 
 
@@ -21,8 +27,10 @@ def record_to_article(
     report: IngestReport,
     layout: Layout = OWN,
     outlets: OutletNames | None = None,
+    line: int | None = None,
 ) -> Article:
-    """Convert one decoded JSON record to an Article; ValueError says what is wrong."""
+    """Convert one decoded JSON record to an Article; ValueError says what is wrong.
+    `source` and `line` say where it was, for what the report notes about it."""
     if not isinstance(record, dict):
         raise ValueError("record is not a JSON object")
     title = record.get(layout.key("title"))
@@ -33,7 +41,7 @@ def record_to_article(
         raise ValueError(f"missing or empty '{layout.key('title')}'")
     article_id = text_value(record.get(layout.key("id")), layout.key("id")) \
         or content_id(title, body)
-    meta = metadata(record, layout, report)
+    meta = metadata(record, layout, report, source, line)
     outlet = meta.outlet
     if outlets is not None:
         domain = record.get(layout.outlet_domain or "")
@@ -47,9 +55,29 @@ def record_to_article(
         authors=meta.authors,
         people=meta.people,
         url=meta.url,
-        source=source,
+        source=f"{source}:{line}" if line is not None else source,
         extra=meta.extra,
     )
+
+
+# Record keys that usually hold an article's text, best first: what a hint proposes.
+BODY_LIKE_KEYS = ("text", "content", "article", "body_text", "full_text", "story",
+                  "article_text", "content_original", "description", "summary")
+
+
+def no_body_hint(path: Path, keys: list[str], layout: Layout, what: str) -> str | None:
+    """One line for a source whose first record has no body key: its keys, and the --map
+    that would read one of them as the body."""
+    body = layout.key("body")
+    if body in keys:
+        return None
+    folded = {key.casefold(): key for key in keys}
+    guess = next((folded[k] for k in BODY_LIKE_KEYS if k in folded), None)
+    unused = [k for k in keys if k not in {layout.key(f) for f in ARTICLE_FIELDS}]
+    guess = guess or (unused[0] if unused else "TEXT_COLUMN")
+    shown = ", ".join(keys[:20]) + (", ..." if len(keys) > 20 else "")
+    return (f"{path}: no {what} named {body!r} holds the article text ({what}s: {shown}); "
+            f"name the one that does, e.g. --map body={guess}")
 
 
 def decode_json(line: str) -> object:
@@ -71,6 +99,9 @@ def _records(path: Path, report: IngestReport | None = None) -> Iterator[tuple[i
             if report is not None:
                 report.skip(str(path), line_number, line.reason)
         elif line.strip():
+            if isinstance(line, RepairedLine) and report is not None:
+                report.note(NOT_UTF8_REPLACED, source=str(path), line=line_number,
+                            detail=NOT_UTF8_DETAIL)
             yield line_number, line
 
 
@@ -106,7 +137,12 @@ def read_jsonl(
 
     The layout is recognised from the first record's keys unless one is given.
     """
-    layout = layout or detect_layout(_first_record(path) or {})
+    first = _first_record(path)
+    layout = layout or detect_layout(first or {})
+    if first is not None:
+        hint = no_body_hint(path, [k for k in first if isinstance(k, str)], layout, "key")
+        if hint:
+            report.hint(hint)
     outlets = outlet_names(_decoded(path), layout) if layout.outlet_domain else None
 
     def numbered() -> Iterator[tuple[int, object]]:
@@ -129,7 +165,7 @@ def articles_from_records(
     """Articles of (line number, record) pairs; a bad record is reported and skipped."""
     for line_number, record in numbered:
         try:
-            article = record_to_article(record, f"{path}:{line_number}", report, layout, outlets)
+            article = record_to_article(record, str(path), report, layout, outlets, line_number)
         except ValueError as exc:
             report.skip(str(path), line_number, str(exc))
             continue
@@ -154,6 +190,9 @@ class StreamedRecords:
                 continue
             if not line.strip():
                 continue
+            if isinstance(line, RepairedLine):
+                self.report.note(NOT_UTF8_REPLACED, source=self.source, line=number,
+                                 detail=NOT_UTF8_DETAIL)
             try:
                 record = decode_json(line)
             except ValueError as exc:
@@ -162,8 +201,8 @@ class StreamedRecords:
             if self.layout is None and isinstance(record, dict):
                 self.layout = detect_layout(record)
             try:
-                article = record_to_article(record, f"{self.source}:{number}", self.report,
-                                            self.layout or OWN)
+                article = record_to_article(record, self.source, self.report,
+                                            self.layout or OWN, line=number)
             except ValueError as exc:
                 self.report.skip(self.source, number, str(exc))
                 continue

@@ -4,7 +4,8 @@ A feed writes an article now and then; waiting for a full batch would keep each 
 index for minutes, and committing each line alone would make a segment per article. Lines
 are collected until the pipe has been quiet for `idle` seconds (or `most` lines arrived),
 then handed on as one batch, one commit. Lines are held to the same limits as files: at
-most MAX_LINE_BYTES each, UTF-8, with a bad line reported and skipped.
+most MAX_LINE_BYTES each, UTF-8 (other bytes replaced and reported), with a bad line
+reported and skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import select
 from collections.abc import Iterator
 
-from searchapp.ingest.files import MAX_LINE_BYTES, NOT_UTF8, Unreadable
+from searchapp.ingest.files import MAX_LINE_BYTES, Unreadable, decode_line
 
 READ_BYTES = 1 << 16
 Line = tuple[int, "str | Unreadable"]
@@ -32,10 +33,7 @@ class StreamLines:
     def _decode(self, raw: bytes) -> str | Unreadable:
         if self.number == 1 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return Unreadable("UTF-16 text (send UTF-8)")
-        try:
-            return raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            return Unreadable(NOT_UTF8)
+        return decode_line(raw, self.number == 1)
 
     def _split(self, final: bool) -> list[Line]:
         lines: list[Line] = []

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from searchapp.article import Article
 from searchapp.ingest.fields import metadata, text_value
-from searchapp.ingest.files import NOT_UTF8, decode_utf8, folder_entry, read_capped
+from searchapp.ingest.files import (
+    NOT_UTF8_DETAIL,
+    NOT_UTF8_REPLACED,
+    UTF16_BOMS,
+    decode_utf8,
+    folder_entry,
+    read_capped,
+)
 from searchapp.ingest.layouts import OWN
 from searchapp.ingest.report import IngestReport
 
@@ -63,13 +70,16 @@ def read_text_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
             continue
         try:
             data, cut = read_capped(path, MAX_TEXT_FILE_BYTES)
-            text = decode_utf8(data, cut)
-        except UnicodeDecodeError:
-            report.skip(str(path), None, NOT_UTF8)
-            continue
         except OSError as exc:
             report.skip(str(path), None, f"unreadable: {exc.strerror or exc}")
             continue
+        try:
+            text = decode_utf8(data, cut)
+        except UnicodeDecodeError:  # the file's other bytes are its article still
+            text = data.decode("utf-16" if data.startswith(UTF16_BOMS) else "utf-8-sig",
+                               errors="replace")
+            if not data.startswith(UTF16_BOMS):
+                report.note(NOT_UTF8_REPLACED, source=str(path), detail=NOT_UTF8_DETAIL)
         if cut:
             report.note(f"text files read to their first {MAX_TEXT_FILE_BYTES // 2**20} MB")
         if not text.strip():
@@ -77,7 +87,7 @@ def read_text_folder(folder: Path, report: IngestReport) -> Iterator[Article]:
             continue
         entry = manifest.get(path.name, {})
         try:
-            meta = metadata(entry, OWN, report)
+            meta = metadata(entry, OWN, report, f"{path} (manifest)")
             title = text_value(entry.get("title"), "title")
         except ValueError as exc:
             report.skip(str(path), None, f"manifest: {exc}")
