@@ -10,7 +10,10 @@ import re
 import pytest
 
 from searchapp.api import create_app
+from searchapp.engine import IndexStore
+from searchapp.pipeline import build_index
 from tests.browser import browser_page, expect, needs_chromium, served
+from tests.conftest import write_jsonl
 
 pytestmark = needs_chromium
 
@@ -18,6 +21,23 @@ pytestmark = needs_chromium
 @pytest.fixture(scope="module")
 def base_url(sample_index):
     with served(create_app(sample_index)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def months_url(tmp_path_factory):
+    """The sample's people over three months (the sample itself is one day: a sentence)."""
+    root = tmp_path_factory.mktemp("months")
+    people = {"putin": "Vladimir Putin", "lavrov": "Sergey Lavrov",
+              "patrushev": "Nikolai Patrushev"}
+    records = [{"id": f"m{i}", "title": f"Talks {i}", "outlet": "Wire",
+                "body": f"{' '.join(n for k, n in people.items() if i % 3 == 0 or k == 'putin')} "
+                        f"met again, meeting {i}.",
+                "published": f"2023-0{1 + i % 3}-1{i % 9}", "people": list(people.values())}
+               for i in range(12)]
+    source = write_jsonl(root / "months.jsonl", records)
+    build_index(IndexStore(root / "index"), [source])
+    with served(create_app(root / "index")) as base:
         yield base
 
 
@@ -36,9 +56,9 @@ def test_download_link_exports_what_the_page_shows(base_url, tmp_path):
         assert len(rows) == shown == 3
 
 
-def test_timeline_chart_draws_a_line_per_query_and_toggles_normalised(base_url, tmp_path):
+def test_timeline_chart_draws_a_line_per_query_and_toggles_normalised(months_url, tmp_path):
     with browser_page(tmp_path / "timeline.png") as page:
-        page.goto(base_url + "/?q=putin")
+        page.goto(months_url + "/?q=putin")
         page.wait_for_selector(".result")
         page.locator("#timeline-panel summary").click()
         page.wait_for_selector("#timeline-chart circle")
@@ -48,7 +68,7 @@ def test_timeline_chart_draws_a_line_per_query_and_toggles_normalised(base_url, 
         page.locator("#timeline-form button[type=submit]").click()
         expect(page.locator("#timeline-chart polyline")).to_have_count(3)
         assert page.locator("#timeline-legend li").count() == 3
-        assert "patrushev (3)" in page.locator("#timeline-legend").inner_text()
+        assert "patrushev (4)" in page.locator("#timeline-legend").inner_text()
         page.locator("#normalised").uncheck()
         expect(page.locator("#timeline-caption")).to_have_text(re.compile(r"^Articles per"))
         assert page.locator("#timeline-csv").get_attribute("href").startswith("blob:")

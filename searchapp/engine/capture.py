@@ -39,7 +39,7 @@ from searchapp.engine.segment_data import (
     story_number,
     write_segment,
 )
-from searchapp.enrich.names import variant_key
+from searchapp.enrich.names import VARIANT_KEY_VERSION, variant_key
 
 VALUE_FIELDS = ("outlet", "people", "day")
 
@@ -155,7 +155,8 @@ class FastSegmentWriter(SegmentWriter):
             story = (np.frombuffer(self._story, dtype=np.int64)
                      if self._story is not None else None)
             write_segment(self._folder, segment.segid, segment.doc_count_all(),
-                          self._positional, self._values, {"people": variant_key}, story)
+                          self._positional, self._values,
+                          {"people": (variant_key, VARIANT_KEY_VERSION)}, story)
         return segment
 
     def _commit_toc(self, segments):

@@ -47,6 +47,11 @@ STORY_FIELD = "story"
 NO_STORY = 0
 
 
+# A value's key function and the version of its rules, stored with the keys so that keys
+# written by older rules are not used.
+ValueKey = tuple[Callable[[str], tuple], int]
+
+
 def story_number(story: str) -> int:
     """A story id as a signed 64-bit number (NO_STORY for none): collapsing and counting
     stories compares numbers in arrays, never strings. Stable across processes."""
@@ -147,8 +152,7 @@ class ValuesCapture:
         self.pair_doc.frombytes(docs.astype(np.uint32).tobytes())
         self.pair_value.frombytes(local[value_index].astype(np.uint32).tobytes())
 
-    def write(self, folder: Path, name: str, key: Callable[[str], tuple] | None = None
-              ) -> None:
+    def write(self, folder: Path, name: str, key: ValueKey | None = None) -> None:
         """Values (and `key` of each, when given), pairs by document, documents by value."""
         values = sorted(self.value_ids)
         rank = np.empty(len(values), dtype=np.int64)
@@ -162,8 +166,10 @@ class ValuesCapture:
         (folder / f"{name}.values.json").write_text(json.dumps(values, ensure_ascii=False),
                                                      encoding="utf-8")
         if key is not None:
-            (folder / f"{name}.keys.json").write_text(
-                json.dumps([key(v) for v in values], ensure_ascii=False), encoding="utf-8")
+            function, version = key
+            (folder / f"{name}.keys.json").write_text(json.dumps(
+                {"version": version, "keys": [function(v) for v in values]},
+                ensure_ascii=False), encoding="utf-8")
         np.save(folder / f"{name}.pairs.npy", np.stack([docs, value_ids]))
         np.save(folder / f"{name}.value_docs.npy", docs[by_value])
         np.save(folder / f"{name}.value_offsets.npy",
@@ -173,7 +179,7 @@ class ValuesCapture:
 def write_segment(generation: Path, segid: str, doc_count: int,
                   positional: dict[str, PositionsCapture],
                   values: dict[str, ValuesCapture],
-                  keys: dict[str, Callable[[str], tuple]] | None = None,
+                  keys: dict[str, ValueKey] | None = None,
                   story: np.ndarray | None = None) -> Path:
     """Write a segment's arrays into a temporary folder, then rename it into place (readers
     never see a half-written segment). `story`: each document's story_number."""
@@ -353,10 +359,13 @@ class SegmentData:
             self._story = self._load(STORY_FIELD)
         return self._story
 
-    def value_keys(self, name: str) -> list[tuple] | None:
-        """The writer's `key` of each value (variant keys of people), when it stored them."""
+    def value_keys(self, name: str, version: int) -> list[tuple] | None:
+        """The writer's `key` of each value (variant keys of people), when it stored them
+        with this `version` of the key function (None otherwise: compute them again)."""
         path = self.folder / f"{name}.keys.json"
         if not path.exists():
             return None
-        return [tuple(sys.intern(w) for w in k)
-                for k in json.loads(path.read_text(encoding="utf-8"))]
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or stored.get("version") != version:
+            return None  # a list: written before keys had versions
+        return [tuple(sys.intern(w) for w in k) for k in stored["keys"]]

@@ -35,7 +35,7 @@ from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
-from searchapp.enrich.names import remember_variant_keys
+from searchapp.enrich.names import VARIANT_KEY_VERSION, remember_variant_keys
 
 WATCH_SECONDS = 0.1
 log = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> Segmen
         if found is None:
             found = _whoosh_values(leaf.reader, name)
         elif name == "people":
-            keys = parts.data.value_keys(name)
+            keys = parts.data.value_keys(name, VARIANT_KEY_VERSION)
             if keys is not None:
                 remember_variant_keys(found.values, keys)
         parts.values[name] = found

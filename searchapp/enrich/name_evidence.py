@@ -7,9 +7,10 @@ without any list of people:
 - a one-word mention right after "the", or one after "#", is no person's ("The Hill
   reported", "the Kennedys", "#MeToo"), nor one followed by an institution's or a thing's word ("the
   Merriman Smith Award", "Baker Hotel", "Knight Institute"), one that ends in such a word
-  ("Kennedy School"), one opened by an event's word ("Hurricane Katrina"), a party of a
-  court case ("Iancu v. Brunetti"), a list marker ("A. First, ..."), or a run of words
-  most of them common ones ("The Best a Man Can Get");
+  ("Kennedy School", "Brady Bill"), one opened by a group's word ("Team Obama"), one with
+  an agency's acronym after the name ("Obama CIA"), one opened by an event's word
+  ("Hurricane Katrina"), a party of a court case ("Iancu v. Brunetti"), a list marker
+  ("A. First, ..."), or a run of words most of them common ones ("The Best a Man Can Get");
 - a sentence-opening word that English mostly writes in lower case is not part of the
   name after it ("So Trump", "Organiser Leo Murray", "Removing Trump");
 - a capitalised given name (or a rare word: most rare capitalised words are names)
@@ -30,7 +31,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from searchapp.enrich.lexicon import UNKNOWN_LOG_PROB, word_stats
-from searchapp.enrich.names import TITLES
+from searchapp.enrich.names import REGNAL, TITLES
 
 # Capitalised words after a name that make it an institution, a place or a thing.
 THING_WORDS = frozenset({
@@ -41,7 +42,11 @@ THING_WORDS = frozenset({
     "airport", "county", "stadium", "arena", "museum", "library", "church", "memorial",
     "cup", "high", "elementary", "square", "station", "island", "commission", "committee",
     "corporation", "company", "inc", "group", "show", "theater", "theatre", "trust",
+    "bill", "law", "era", "campaign", "administration", "presidency",
 })
+# Words that open a group's name, not a person's ("Team Obama", "Camp Trump").
+GROUP_WORDS = frozenset({"team", "club", "gang", "squad", "clan", "crew"})
+_ACRONYM = re.compile(r"[A-Z]{3,}")
 # Words that open the name of an event or a place.
 EVENT_WORDS = frozenset({
     "hurricane", "typhoon", "cyclone", "storm", "tropical", "operation", "mount", "mt",
@@ -80,6 +85,11 @@ def not_a_person_mention(doc, span) -> bool:
     if len(words) > 1 and words[-1].lower() in THING_WORDS and not (
             0 < word_stats(words[-1]).family <= 2):  # "Kennedy School", not "Andrew Park"
         return True
+    if len(words) > 1 and words[0].lower() in GROUP_WORDS:  # "Team Obama"
+        return True
+    if len(words) > 1 and not all(w.isupper() for w in words) and any(
+            _ACRONYM.fullmatch(w) and not REGNAL.fullmatch(w) for w in words[1:]):
+        return True  # "Obama CIA", "Trump DOJ": an agency, not a name
     if words[0].lower().rstrip(".") in EVENT_WORDS or any(w in _COURT_CASE for w in words):
         return True
     if _initial(words[0]) and all(w.lower() in STOP_WORDS for w in words[1:]):

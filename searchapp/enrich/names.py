@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 # Words that precede a name but are not part of it: titles, offices, honorifics.
@@ -26,7 +26,20 @@ TITLES = {
     "cardinal", "archbishop", "bishop", "emeritus", "rabbi", "imam", "ayatollah", "emir", "sultan",
     "duke", "duchess", "marshal", "colonel", "captain", "commander", "lieutenant",
     "sergeant", "admiral", "maj", "cpl", "pvt", "cmdr", "the",
+    # offices and roles written before a name like titles ("Congressmember John Lewis",
+    # "Sheriff Joe Arpaio", "Founder Jack Dorsey")
+    "congressman", "congresswoman", "congressmember", "congresswomen", "congressmen",
+    "assemblyman", "assemblywoman", "assemblymember", "councilman", "councilwoman",
+    "councilmember", "councillor", "councilor", "alderman", "alderwoman", "lawmaker",
+    "legislator", "delegate", "sheriff", "trooper", "chairperson", "ceo", "cfo", "coo",
+    "founder", "co-founder", "cofounder", "publisher", "editor", "correspondent",
+    "columnist", "commentator", "anchor", "pastor", "prosecutor", "nominee", "candidate",
+    "incumbent", "challenger", "hopeful", "strategist", "pollster", "activist", "lawyer",
+    "counsel", "magistrate", "superintendent", "sen.-elect", "president-elect",
 }
+# Words that make a phrase no person's name wherever they stand in it ("Praise God",
+# "Thank God", "Allah Akbar").
+DEITIES = frozenset({"god", "allah", "christ", "jesus christ"})
 # Whole "names" that are never people: days, months, nationalities, common page words.
 NEVER_PEOPLE = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -49,6 +62,9 @@ _HYPHENED_PARTICLES = ("al-", "el-")
 _SURNAME_OPENERS = frozenset({"bin", "ibn", "de", "der", "den", "du", "della", "von"})
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# A name glued by a dash or hyphen to the lower-case word after it: "McConnell-letting"
+# (from "Mitch McConnell—letting"), "Pelosi-backed".
+_GLUED_WORD = re.compile(r"^([^\W\d_][^\s-]*[^\W\d_])[-‐‑–—]+[a-z][\w-]*$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 # A lawmaker's party and state, written next to the name: "(R-Ky.)", "D-Nev."
 _PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
@@ -79,11 +95,15 @@ def clean_name(span: str) -> str | None:
     while tokens and tokens[0].casefold().rstrip(".") in TITLES:
         tokens.pop(0)
     tokens = [t for t in tokens if t]
+    if len(tokens) > 1 and (glued := _GLUED_WORD.match(tokens[-1])):
+        tokens[-1] = glued.group(1)  # "Mitch McConnell-letting": a dash ends a name
     if not tokens or len(tokens) > 5:
         return None
     name = " ".join(tokens)
     if name.casefold() in NEVER_PEOPLE or any(ch.isdigit() for ch in name):
         return None
+    if len(tokens) > 1 and any(t.casefold() in DEITIES for t in tokens):
+        return None  # "Praise God"
     if len(name.rstrip(".")) == 1 or _PARTY_AND_STATE.fullmatch(name):
         return None  # a lone letter, or a party and state
     if not _opens_name(tokens) or not surname_core(tokens[-1])[:1].isupper():
@@ -201,20 +221,35 @@ def variant_key(name: str) -> tuple[str, ...]:
     return found
 
 
+# Changes whenever `variant_key` gives other keys: keys a writer stored with another
+# version are not used (segment_data.value_keys).
+VARIANT_KEY_VERSION = 2
+
+
 def _variant_key(name: str) -> tuple[str, ...]:
     """Names with the same key are spellings of one person: first and last word folded,
     the last without its hyphened particle ("Bashar al-Assad" is "Bashar Assad"). A
     surname written with its particle ("bin Laden", "De Gaulle") keys as the surname. A
-    suffix is a part of its own ("Donald Trump Jr." is not "Donald Trump")."""
+    suffix is a part of its own ("Donald Trump Jr." is not "Donald Trump"). Hyphen and
+    space are one ("Kareem Abdul-Jabbar" is "Kareem Abdul Jabbar", "Jean-Claude Juncker"
+    "Jean Claude Juncker"): the first word keys by its first part, the last by its last."""
     base, suffix = split_suffix(name)
     words = [w for w in base.split() if not (len(w) <= 2 and w.endswith("."))]
     while len(words) > 1 and _is_particle(words[0]):
         words.pop(0)
     if not words:
         return ()
-    last = fold(surname_core(words[-1]))
-    key = (fold(words[0]), last) if len(words) > 1 else (last,)
+    last = _last_part(fold(surname_core(words[-1])))
+    key = (_first_part(fold(words[0])), last) if len(words) > 1 else (last,)
     return key + (f"+{suffix.casefold()}",) if suffix else key
+
+
+def _first_part(word: str) -> str:
+    return word.split("-", 1)[0] or word
+
+
+def _last_part(word: str) -> str:
+    return word.rsplit("-", 1)[-1] or word
 
 
 def _base_key(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -283,29 +318,57 @@ def _first_or_last_word(word: str, name: str) -> bool:
     return fold(surname_core(word)) in (fold(surname_core(words[-1])), fold(words[0]))
 
 
+# A lone surname counts under a full name whose articles are at least this share of the
+# articles of every full name with that surname: "Trump" is Donald Trump beside Melania,
+# Ivanka and Eric Trump; "Clinton" stays a surname between Hillary and Bill Clinton.
+DOMINANT_SHARE = 0.75
+
+
+def surname_target(full: tuple[str, ...], weight: Callable[[str], int]) -> str | None:
+    """The full name a lone surname stands for across a corpus: the only full name with
+    that surname, or one that holds DOMINANT_SHARE of their articles (`weight`)."""
+    if len(full) == 1:
+        return full[0]
+    if not full:
+        return None
+    weights = [(weight(name), name) for name in full]
+    top_weight, top = max(weights)
+    total = sum(w for w, _ in weights)
+    return top if total and top_weight >= DOMINANT_SHARE * total else None
+
+
+def _best(names: Iterable[str], counts: dict[str, int]) -> str:
+    """A variant group's canonical spelling: its most common, then longest, name."""
+    return max(names, key=lambda n: (counts[n], len(n), n))
+
+
 def canonical_names(counts: dict[str, int]) -> dict[str, str]:
     """Map every name of a corpus to its canonical form.
 
     Spelling variants of one person share a variant key and take its most common
-    spelling; a one-word name takes the one full name whose last word it is, when that
-    is unambiguous across the corpus.
+    spelling; a one-word name takes the full name whose last word it is, when that is the
+    only one or a dominant one across the corpus (`surname_target`). The reference for
+    `CanonicalNames`, which gives the same answers incrementally.
     """
     groups: dict[tuple, list[str]] = {}
     for name in counts:
         groups.setdefault(variant_key(name), []).append(name)
     canonical: dict[str, str] = {}
-    by_surname: dict[tuple[str, ...], set[str]] = {}
+    totals = {key: sum(counts[n] for n in names) for key, names in groups.items()}
+    by_surname: dict[tuple[str, ...], list[str]] = {}
     for key, names in groups.items():
-        best = max(names, key=lambda n: (counts[n], len(n), n))
+        best = _best(names, counts)
         for name in names:
             canonical[name] = best
         if len(_base_key(key)) == 2:  # a full name: surname-only mentions key as its tail
-            by_surname.setdefault(key[1:], set()).add(best)
+            by_surname.setdefault(key[1:], []).append(best)
     for key, names in groups.items():
-        if len(_base_key(key)) == 1 and len(by_surname.get(key, ())) == 1:
-            target = next(iter(by_surname[key]))
-            for name in names:
-                canonical[name] = target
+        if len(_base_key(key)) == 1:
+            target = surname_target(tuple(by_surname.get(key, ())),
+                                    lambda n: totals[variant_key(n)])
+            if target is not None:
+                for name in names:
+                    canonical[name] = target
     return canonical
 
 
@@ -320,6 +383,7 @@ class CanonicalNames:
         # one is 216 bytes against a tuple's 48 (tens of thousands of them per worker).
         self.groups: dict[tuple, tuple[str, ...]] = {}
         self.best: dict[tuple, str] = {}
+        self.totals: dict[tuple, int] = {}  # a group's articles, all spellings together
         self.by_surname: dict[tuple, tuple[str, ...]] = {}
         self.canonical: dict[str, str] = {}
         self.version = 0  # changes whenever a name's canonical form does
@@ -347,6 +411,17 @@ class CanonicalNames:
         self.counts.update(changes)
         return self._redo(list(changes))
 
+    def _weight(self, name: str) -> int:
+        return self.totals.get(variant_key(name), 0)
+
+    def _target(self, key: tuple) -> str | None:
+        """Where the names of group `key` go: a surname's full name, or the group's best."""
+        if len(_base_key(key)) == 1:
+            target = surname_target(self.by_surname.get(key, ()), self._weight)
+            if target is not None:
+                return target
+        return self.best.get(key)
+
     def _redo(self, changed: list[str]) -> dict[str, str]:
         """Redo the groups and surnames of `changed` names against `self.counts`."""
         counts = self.counts
@@ -366,25 +441,26 @@ class CanonicalNames:
         for key in touched:
             names = self.groups.get(key)
             previous = self.best.pop(key, None)
-            best = max(names, key=lambda n: (counts[n], len(n), n)) if names else None
+            best = _best(names, counts) if names else None
             if best is None:
                 self.groups.pop(key, None)
+                self.totals.pop(key, None)
             else:
                 self.best[key] = best
-            if len(_base_key(key)) == 2 and best != previous:
-                full = tuple(n for n in self.by_surname.get(key[1:], ()) if n != previous)
-                if best is not None and best not in full:
-                    full = (*full, best)
-                if full:
-                    self.by_surname[key[1:]] = full
-                else:
-                    self.by_surname.pop(key[1:], None)
+                self.totals[key] = sum(counts[n] for n in names)
+            if len(_base_key(key)) == 2:  # its weight moved: its surname may go elsewhere
+                if best != previous:
+                    full = tuple(n for n in self.by_surname.get(key[1:], ()) if n != previous)
+                    if best is not None and best not in full:
+                        full = (*full, best)
+                    if full:
+                        self.by_surname[key[1:]] = full
+                    else:
+                        self.by_surname.pop(key[1:], None)
                 touched_surnames.add(key[1:])
         moved = any(name not in counts for name in changed)
         for key in touched | (touched_surnames & self.groups.keys()):
-            target = self.best.get(key)
-            if len(_base_key(key)) == 1 and len(self.by_surname.get(key, ())) == 1:
-                target = next(iter(self.by_surname[key]))
+            target = self._target(key)
             for name in self.groups.get(key, ()):
                 if self.canonical.get(name) != target:
                     self.canonical[name] = target
@@ -392,7 +468,6 @@ class CanonicalNames:
         if moved:
             self.version += 1
         return self.canonical
-
 
     def _start(self, counts: dict[str, int]) -> dict[str, str]:
         """The first computation, in bulk (what `canonical_names` does, state kept)."""
@@ -402,23 +477,21 @@ class CanonicalNames:
             lists.setdefault(variant_key(name), []).append(name)
         groups = {key: tuple(names) for key, names in lists.items()}
         del lists
-        best = {key: max(names, key=lambda n: (counts[n], len(n), n))
-                for key, names in groups.items()}
+        self.best = {key: _best(names, counts) for key, names in groups.items()}
+        self.totals = {key: sum(counts[n] for n in names) for key, names in groups.items()}
         surnames: dict[tuple, list[str]] = {}
-        for key, name in best.items():
+        for key, name in self.best.items():
             if len(_base_key(key)) == 2:
                 surnames.setdefault(key[1:], []).append(name)
-        by_surname = {key: tuple(names) for key, names in surnames.items()}
+        self.by_surname = {key: tuple(names) for key, names in surnames.items()}
         del surnames
+        self.groups = groups
         canonical: dict[str, str] = {}
         for key, names in groups.items():
-            target = best[key]
-            if len(_base_key(key)) == 1 and len(by_surname.get(key, ())) == 1:
-                target = next(iter(by_surname[key]))
+            target = self._target(key)
             for name in names:
                 canonical[name] = target
-        self.groups, self.best, self.by_surname, self.canonical = (
-            groups, best, by_surname, canonical)
+        self.canonical = canonical
         self.version += 1
         return canonical
 

@@ -41,7 +41,10 @@ from searchapp.enrich.names import (
 from searchapp.enrich.place_words import place_words
 
 BATCH_SIZE = 32
-_ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+_ASCII_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+# A dash between words is punctuation, not a hyphen: "Mitch McConnell—letting" must not be
+# one word for the tokenizer (which keeps hyphenated words whole, as CoNLL does).
+_DASH = re.compile(r"\s*(?:[—–]|--+)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -70,8 +73,9 @@ def _nlp():
 
 
 def normalise_for_model(text: str) -> str:
-    """Typographic quotes and dashes as in the training text (CoNLL uses ASCII)."""
-    return text.translate(_ASCII_PUNCT)
+    """Typographic quotes and dashes as in the training text (CoNLL uses ASCII, and
+    writes a dash as a hyphen between spaces)."""
+    return _DASH.sub(" - ", text.translate(_ASCII_PUNCT))
 
 
 # Words that end a company's name: a name written with one after it is no person

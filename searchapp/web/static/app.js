@@ -209,7 +209,8 @@ async function renderSearch(state) {
     renderDrawerCount(data);
     renderSummary(data, state);
     renderSuggestion(data);
-    renderResults(data, state);
+    renderActiveFilters(state);
+    renderResults(data, state, ticket);
     renderPager(data, state);
     renderFacet("outlet", data.facets.outlet || [], state);
     renderFacet("person", data.facets.person || [], state);
@@ -341,15 +342,47 @@ function copiesLine(copies) {
     ...parts, more > 0 ? ` and ${more} more` : "");
 }
 
-function renderResults(data, state) {
+// Every filter that is on, as a chip that removes it: what narrows the results is in view
+// above them, not only ticked somewhere down the sidebar.
+function renderActiveFilters(state) {
+  const chips = [];
+  const chip = (label, changes) => el("li", {}, el("button", {
+    type: "button", class: "chip", "aria-label": `Remove filter ${label}`,
+    onclick: () => setState(changes) }, label, el("span", { class: "remove", "aria-hidden": "true" }, "×")));
+  for (const facet of ["outlet", "person", ...Object.keys(state.fields)]) {
+    for (const value of selectedValues(state, facet)) {
+      chips.push(chip(`${facetLabel(facet)}: ${value}`,
+        selecting(state, facet, selectedValues(state, facet).filter((v) => v !== value))));
+    }
+  }
+  if (state.date_from || state.date_to) {
+    chips.push(chip(`Published: ${state.date_from ? formatDate(state.date_from) : "…"} to ` +
+      `${state.date_to ? formatDate(state.date_to) : "…"}`, { date_from: "", date_to: "" }));
+  }
+  const box = $("#active-filters");
+  box.replaceChildren(...chips);
+  box.hidden = !chips.length;
+}
+
+// "No results" blames the filters only when the query alone matches something.
+function renderResults(data, state, ticket) {
   const list = $("#results");
   list.replaceChildren(...data.results.map(resultItem));
-  if (!data.results.length) {
-    const filtered = state.outlet.length || state.person.length || state.date_from ||
-      state.date_to || Object.values(state.fields).some((v) => v.length);
-    showStatus(filtered ? "No articles match. Remove a filter or use Clear all."
-      : "No articles match this query.");
+  if (data.results.length) return;
+  if (!activeFilterCount(state)) {
+    showStatus(state.q ? "No articles match this query." : "The index holds no articles yet.");
+    return;
   }
+  showStatus("No articles match this query with these filters.");
+  const alone = new URLSearchParams({ per_page: "1", facets: "" });
+  if (state.q) alone.set("q", state.q);
+  getJSON("/search", alone).then((unfiltered) => {
+    if (inflight !== ticket) return;
+    showStatus(unfiltered.total
+      ? `No articles match with these filters; without them the query matches ` +
+        `${articles(unfiltered.total)}. Remove a filter or use Clear all.`
+      : "No articles match this query, even without the filters.");
+  }, () => { /* the first message stands */ });
 }
 
 function renderPager(data, state) {
@@ -537,10 +570,23 @@ function svg(tag, attrs = {}, text = "") {
   return node;
 }
 
+// The main query, then the compare box's lines; a line that repeats one already there
+// (case and spacing aside) would draw the same line twice.
 function timelineQueries(state) {
-  const extra = $("#compare").value.split("\n").map((line) => line.trim()).filter(Boolean);
-  return [state.q, ...extra].slice(0, 5);
+  const seen = new Set();
+  const queries = [];
+  for (const q of [state.q, ...$("#compare").value.split("\n")]) {
+    const text = q.trim();
+    const key = text.replace(/\s+/g, " ").toLowerCase();
+    if ((text || !queries.length) && !seen.has(key)) {
+      seen.add(key);
+      queries.push(text);
+    }
+  }
+  return queries.slice(0, 5);
 }
+
+let lastTimeline = null; // what was drawn, to draw again at the chart's new width
 
 async function drawTimeline(state) {
   const params = searchParams(state);
@@ -550,7 +596,8 @@ async function drawTimeline(state) {
   try {
     const data = await getJSON("/timeline", params);
     status.hidden = true;
-    plotTimeline(data, $("#normalised").checked);
+    lastTimeline = { data, normalised: $("#normalised").checked, filtered: activeFilterCount(state) > 0 };
+    plotTimeline(lastTimeline);
   } catch (error) {
     $("#timeline-figure").hidden = true;
     status.hidden = false;
@@ -559,18 +606,16 @@ async function drawTimeline(state) {
   }
 }
 
-function plotTimeline(data, normalised) {
-  const chart = $("#timeline-chart");
+// A percentage axis in one format: "0%" and "100%", or "0.0%" and "4.5%".
+function percentFormat(top) {
+  const decimals = top * 100 < 10 ? 1 : 0;
+  return (v) => `${(v * 100).toFixed(decimals)}%`;
+}
+
+function drawLines(chart, data, { x, y, value, format, top, width, plotH }) {
   const periods = data.series[0] ? data.series[0].buckets : [];
-  const value = (b) => (normalised ? b.ratio : b.count);
-  const top = Math.max(normalised ? 0.01 : 1, ...data.series.flatMap((s) => s.buckets.map(value)));
-  const { width, height, left, right, bottom } = CHART;
-  const plotW = width - left - right;
-  const plotH = height - CHART.top - bottom;
-  const x = (i) => left + (periods.length > 1 ? (i / (periods.length - 1)) * plotW : plotW / 2);
-  const y = (v) => CHART.top + plotH - (v / top) * plotH;
-  const format = (v) => (normalised ? `${(v * 100).toFixed(v * 100 < 10 ? 1 : 0)}%` : v.toLocaleString());
-  chart.replaceChildren(
+  const { height, left, right } = CHART;
+  chart.append(
     svg("line", { class: "axis", x1: left, y1: CHART.top + plotH, x2: width - right, y2: CHART.top + plotH }),
     svg("line", { class: "axis", x1: left, y1: CHART.top, x2: left, y2: CHART.top + plotH }),
     svg("text", { class: "tick", x: left - 4, y: CHART.top + 10, "text-anchor": "end" }, format(top)),
@@ -586,15 +631,51 @@ function plotTimeline(data, normalised) {
     const points = series.buckets.map((b, j) => `${x(j).toFixed(1)},${y(value(b)).toFixed(1)}`);
     chart.append(svg("polyline", { points: points.join(" "), stroke: LINE_COLOURS[i],
       "data-q": series.q }));
-    if (series.buckets.length <= 60) { // dots show each period (and a lone one at all)
+    if (series.buckets.length <= 60) { // dots show each period
       series.buckets.forEach((b, j) => chart.append(svg("circle", {
         cx: x(j).toFixed(1), cy: y(value(b)).toFixed(1), r: 3, fill: LINE_COLOURS[i] },
       )));
     }
   });
-  $("#timeline-caption").textContent = `${normalised ? "Share of all articles" : "Articles"} ` +
-    `per ${data.date_interval}` + (periods.length ? `, ${periods[0].value} to ` +
-    `${periods[periods.length - 1].value}` : ": no dated articles");
+}
+
+function plotTimeline({ data, normalised, filtered }) {
+  const chart = $("#timeline-chart");
+  $("#timeline-figure").hidden = false; // shown first: a hidden chart has no width to measure
+  chart.style.display = "";
+  const periods = data.series[0] ? data.series[0].buckets : [];
+  const value = (b) => (normalised ? b.ratio : b.count);
+  const top = Math.max(normalised ? 0.01 : 1, ...data.series.flatMap((s) => s.buckets.map(value)));
+  // drawn at the chart's own width in CSS pixels, so text keeps its size on a phone
+  const width = Math.max(280, Math.round(chart.getBoundingClientRect().width) || CHART.width);
+  const { height, left, right, bottom } = CHART;
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const plotW = width - left - right;
+  const plotH = height - CHART.top - bottom;
+  const x = (i) => left + (periods.length > 1 ? (i / (periods.length - 1)) * plotW : plotW / 2);
+  const y = (v) => CHART.top + plotH - (v / top) * plotH;
+  const format = normalised ? percentFormat(top) : (v) => v.toLocaleString();
+  const share = filtered ? "Share of the articles in these filters" : "Share of all articles";
+  $("#normalised-label").textContent = `${share} (normalised)`;
+  const single = $("#timeline-single");
+  // one period is a sentence per query, not a lone dot (an SVG element has no `hidden`)
+  chart.style.display = periods.length === 1 ? "none" : "";
+  single.hidden = periods.length !== 1;
+  if (periods.length === 1) {
+    single.replaceChildren(...data.series.map((series, i) => {
+      const b = series.buckets[0];
+      return el("li", {}, el("span", { class: "swatch", style: { background: LINE_COLOURS[i] } }),
+        `${series.q || "all articles"}: ${articles(b.count)} of ${b.total.toLocaleString()}` +
+        (b.total ? ` (${percentFormat(b.ratio)(b.ratio)})` : ""));
+    }));
+  }
+  chart.replaceChildren();
+  if (periods.length !== 1) drawLines(chart, data, { x, y, value, format, top, width, plotH });
+  $("#timeline-caption").textContent = `${normalised ? share : "Articles"} ` +
+    `per ${data.date_interval}` + (periods.length ? (periods.length === 1
+    ? `: ${periods[0].value}` : `, ${periods[0].value} to ${periods[periods.length - 1].value}`)
+    : ": no dated articles");
+  $("#timeline-legend").hidden = periods.length === 1; // the sentences say it all
   $("#timeline-legend").replaceChildren(...data.series.map((series, i) => el("li", {},
     el("span", { class: "swatch", style: { background: LINE_COLOURS[i] } }),
     `${series.q || "all articles"} (${series.total.toLocaleString()})`)));
@@ -714,5 +795,27 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key === "Escape" && document.body.classList.contains("filters-open")) setDrawer(false);
   });
   window.addEventListener("popstate", render);
+  let resized = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => {
+      if (lastTimeline && !$("#timeline-figure").hidden) plotTimeline(lastTimeline);
+    }, 150);
+  });
+  examplePlaceholders();
   render();
 });
+
+// The search box's examples come from this index (its most mentioned people), never from
+// the sample's articles; a neutral text stays when the index has no people.
+async function examplePlaceholders() {
+  try {
+    const data = await getJSON("/facets/person", new URLSearchParams({ size: "2" }));
+    const [first, second] = data.values.map((v) => v.value);
+    if (!first) return;
+    const surname = first.split(" ").pop().toLowerCase();
+    $("#q").placeholder = `Search: ${surname}, ` +
+      (second ? `person:"${second.toLowerCase()}", ` : "") + '"a phrase", title:word';
+    if (second) $("#compare").placeholder = `${surname}\n${second.split(" ").pop().toLowerCase()}`;
+  } catch (_) { /* the neutral placeholder stays */ }
+}
