@@ -22,3 +22,6 @@ class Article:
     # The record's other keys as lists of text (`topic`, `bias_text`...): what a declared
     # facet field reads (engine/declared.py). Keys of other types are left out.
     extra: dict[str, list[str]] = field(default_factory=dict)
+    # The MinHash of its text for story clusters (enrich/stories.py), computed where it is
+    # enriched (a pool or cluster worker) so the writer only compares; None: not yet.
+    story_signature: bytes | None = None

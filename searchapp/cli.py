@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from searchapp import __version__
+from searchapp.cluster import ClusterUnavailable
 from searchapp.config import Settings
 from searchapp.engine import (
     BuildRefused,
@@ -100,6 +101,13 @@ def _check_added(stats: BuildStats, report: IngestReport) -> None:
         raise NothingAdded(f"nothing was added: {why}; the index is unchanged")
 
 
+def _cluster(args) -> str | None:
+    """The Dask scheduler to enrich on: --cluster, else $SEARCHAPP_CLUSTER, else none."""
+    from searchapp.cluster import CLUSTER_ENV
+
+    return args.cluster or os.environ.get(CLUSTER_ENV) or None
+
+
 def _layout(args):
     return parse_field_map(args.map) if args.map else None
 
@@ -137,7 +145,7 @@ def cmd_build(args) -> int:
             stats, _ = build_index(
                 _store(args), args.sources, lambda _a: bar.update(), _layout(args),
                 args.workers, allow_shrink=args.allow_shrink or args.replace, report=report,
-                declared=declared)
+                declared=declared, cluster=_cluster(args))
         except BuildRefused:
             bar.close()
             print(f"read: {report.read} articles, {report.skipped_count} skipped")
@@ -160,7 +168,7 @@ def cmd_add(args) -> int:
         with _progress("adding") as bar:
             stats, report = add_to_index(
                 _store(args), args.sources, lambda _a: bar.update(), _layout(args),
-                args.workers)
+                args.workers, cluster=_cluster(args))
     _summary("added", stats, report)
     _check_added(stats, report)
     return 0
@@ -293,7 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
                  "e.g. --map body=text (repeatable)",
         )
         command.add_argument("--workers", type=_positive, default=None,
-                             help="processes for people extraction (default: all cores)")
+                             help="local processes for enrichment and people extraction "
+                                  "(default: all cores)")
+        command.add_argument("--cluster", metavar="tcp://HOST:PORT", default=None,
+                             help="enrich on the workers of this Dask scheduler instead "
+                                  "(default: $SEARCHAPP_CLUSTER; see docs/deployment.md); "
+                                  "this machine still reads the sources and writes the index")
         command.set_defaults(func=func)
     delete = with_index_dir(index_sub.add_parser("delete", help="remove articles by id"))
     delete.add_argument("ids", nargs="+")
@@ -354,7 +367,8 @@ def entry() -> int:
 def _run(args) -> int:
     try:
         return args.func(args)
-    except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError) as exc:
+    except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError,
+            ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:  # `searchapp index stats | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error

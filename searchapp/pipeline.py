@@ -1,8 +1,9 @@
 """Sources -> ingest -> enrich -> engine: the one path every build and update takes.
 
-People extraction is the expensive step: it runs in a process pool (both cores) on
-batches, while this process reads sources and writes the index, and its results are
-cached by content hash so a rebuild does not run the model on unchanged articles.
+Enrichment (clean text, page debris, people, story signatures) runs on batches in a
+process pool (every core) or on a Dask cluster (`searchapp.cluster`), while this process
+reads sources and writes the index; people are cached by content hash next to the index,
+so a rebuild does not run the model on unchanged articles.
 """
 
 from __future__ import annotations
@@ -10,24 +11,21 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 
 from searchapp.article import Article
-from searchapp.children import die_with_parent
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.engine.declared import FacetDeclaration
 from searchapp.engine.indexer import folder_size
-from searchapp.enrich import normalise_article, people_text
+from searchapp.enrich.batch import needs_people, people_source
 from searchapp.enrich.extractor_version import EXTRACTOR_VERSION
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache
-from searchapp.enrich.people_context import settle_people
 from searchapp.ingest import SAMPLE_DIR, IngestReport, Layout, read_sources
 from searchapp.ingest.jsonl import StreamedRecords
 from searchapp.ingest.limits import bounded
 from searchapp.ingest.stream import StreamLines
+from searchapp.runners import Runner, local_runner
 
 BATCH_SIZE = 64
 STREAM_IDLE_SECONDS = 0.2  # a pipe quiet this long ends a batch: its articles are committed
@@ -38,41 +36,10 @@ def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def _extract_batch(texts: list[str]) -> list[list[str]]:
-    if not texts:
-        return []
-    from searchapp.enrich.people import extract_people_many  # spaCy: only when needed
-
-    return extract_people_many(texts)
-
-
-class _Batch:
-    """Articles of one batch with the people still to extract for some of them."""
-
-    def __init__(self, articles: list[Article], cache: PeopleCache):
-        self.articles = articles
-        self.todo: list[tuple[int, str, str]] = []  # (position, cache key, text)
-        wanted = {}
-        for i, article in enumerate(articles):
-            if not article.people:
-                text = people_text(article)
-                wanted[i] = (cache.key(text), text)
-        found = cache.get_many(key for key, _ in wanted.values())
-        for i, (key, text) in wanted.items():
-            if key in found:
-                articles[i] = _with_people(articles[i], text, found[key])
-            else:
-                self.todo.append((i, key, text))
-
-    def finish(self, people: list[list[str]], cache: PeopleCache) -> list[Article]:
-        cache.put_many({key: names for (_, key, _), names in zip(self.todo, people, strict=True)})
-        for (i, _, text), names in zip(self.todo, people, strict=True):
-            self.articles[i] = _with_people(self.articles[i], text, names)
-        return self.articles
-
-
-def _with_people(article: Article, text: str, extracted: list[str]) -> Article:
-    return replace(article, people=settle_people(article, text, extracted))
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def enriched(
@@ -80,34 +47,41 @@ def enriched(
     cache: PeopleCache,
     workers: int | None = None,
     people: bool = True,
+    runner: Runner | None = None,
 ) -> Iterator[Article]:
-    """Normalise articles and fill their people, in order, extracting in parallel.
+    """Articles normalised, with their people and story signatures, in order: batches
+    are enriched by `runner` (a local pool of `workers` processes by default), at most
+    its `max_in_flight` at a time, while this process reads and writes. The people cache
+    is looked up before a batch is sent and filled from what comes back.
 
-    With `people=False` (collections that are not news) only normalisation runs.
+    With `people=False` (collections that are not news) people are not extracted.
     """
-    if not people:
-        yield from (normalise_article(a) for a in articles)
-        return
-    workers = workers or default_workers()
-    batches = (
-        _Batch([normalise_article(a) for a in chunk], cache)
-        for chunk in iter(lambda: list(islice(articles, BATCH_SIZE)), [])
-    )
-    if workers == 1:
-        for batch in batches:
-            yield from batch.finish(_extract_batch([t for _, _, t in batch.todo]), cache)
-        return
-    with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            texts = [text for _, _, text in batch.todo]
-            pending.append((batch, pool.apply_async(_extract_batch, (texts,))))
-            if len(pending) > workers * 2:
-                done, result = pending.popleft()
-                yield from done.finish(result.get(), cache)
+    own = runner is None
+    if own:
+        runner = local_runner(workers or default_workers())
+    pending: deque = deque()
+
+    def finish() -> list[Article]:
+        keys, handle = pending.popleft()
+        result = runner.result(handle)
+        cache.put_many({key: names for key, names in zip(keys, result.extracted, strict=True)
+                        if key is not None and names is not None})
+        return result.articles
+
+    try:
+        for chunk in _chunks(articles, BATCH_SIZE):
+            keys = [cache.key(people_source(a)) if people and needs_people(a) else None
+                    for a in chunk]
+            found = cache.get_many(k for k in keys if k is not None)
+            cached = [found.get(k) if k is not None else None for k in keys]
+            pending.append((keys, runner.submit(chunk, cached, people)))
+            if len(pending) >= runner.max_in_flight:
+                yield from finish()
         while pending:
-            done, result = pending.popleft()
-            yield from done.finish(result.get(), cache)
+            yield from finish()
+    finally:
+        if own:
+            runner.close()
 
 
 def _cache(store: IndexStore) -> PeopleCache:
@@ -124,24 +98,38 @@ def build_index(
     allow_shrink: bool = False,
     report: IngestReport | None = None,
     declared: list[FacetDeclaration] | None = None,
+    cluster: str | None = None,
 ) -> tuple[BuildStats, IngestReport]:
     """Rebuild the index from `sources` (the bundled sample when none are given).
 
     Raises BuildRefused (the live index unchanged) when nothing was indexed or the build
     would shrink the live index by more than half without `allow_shrink`; `report`, when
     given, is filled as the sources are read, so a caller can show it either way.
-    `declared` facet fields (None: keep the live index's).
+    `declared` facet fields (None: keep the live index's). `cluster`: the address of a
+    Dask scheduler whose workers enrich the batches (ClusterUnavailable before any work
+    when it cannot take them).
     """
     report = report if report is not None else IngestReport()
     articles = read_sources(sources or [SAMPLE_DIR], report, layout)  # checks paths first
+    runner = _cluster(cluster)
     cache = _cache(store)
     try:
         stats = Indexer(store).rebuild(
-            enriched(iter(articles), cache, workers, people), on_article, allow_shrink,
-            declared, sample=not sources)
+            enriched(iter(articles), cache, workers, people, runner), on_article,
+            allow_shrink, declared, sample=not sources)
     finally:
         cache.close()
+        if runner is not None:
+            runner.close()
     return stats, report
+
+
+def _cluster(address: str | None) -> Runner | None:
+    if not address:
+        return None
+    from searchapp.cluster import DaskCluster
+
+    return DaskCluster(address)
 
 
 def add_to_index(
@@ -150,16 +138,22 @@ def add_to_index(
     on_article: Callable[[Article], None] | None = None,
     layout: Layout | None = None,
     workers: int | None = None,
+    cluster: str | None = None,
 ) -> tuple[BuildStats, IngestReport]:
-    """Upsert the articles of `sources` into the live index by id."""
+    """Upsert the articles of `sources` into the live index by id (enriched on the Dask
+    scheduler at `cluster`'s workers when given)."""
     report = IngestReport()
     articles = read_sources(sources, report, layout)  # checks paths first
     store.current_path()  # no index yet: say so before any work
+    runner = _cluster(cluster)
     cache = _cache(store)
     try:
-        stats = Indexer(store).upsert(enriched(iter(articles), cache, workers), on_article)
+        stats = Indexer(store).upsert(enriched(iter(articles), cache, workers, runner=runner),
+                                      on_article)
     finally:
         cache.close()
+        if runner is not None:
+            runner.close()
     return stats, report
 
 

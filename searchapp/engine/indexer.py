@@ -30,7 +30,8 @@ from searchapp.engine.id_changes import IdChanges, compare_ids
 from searchapp.engine.journal import Journal
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
-from searchapp.engine.stories import Stories, indexed_candidates, story_text
+from searchapp.engine.stories import Stories, indexed_candidates
+from searchapp.enrich.stories import story_text
 
 WRITER_MEMORY_MB = 256
 # Segments as separate files, not one compound file: whoosh reads a compound file through
@@ -98,7 +99,8 @@ def _story(stories: Stories | None, article: Article) -> tuple[str, list[str]] |
     """The article's story id and band keys, for an index with story clusters."""
     if stories is None:
         return None
-    return stories.assign(article.id, story_text(article.title, article.body))
+    return stories.assign(article.id, story_text(article.title, article.body),
+                          article.story_signature)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -23,6 +23,7 @@ JOURNAL_NAME = "rebuild-journal.jsonl"
 def _article_record(article: Article) -> dict:
     record = asdict(article)
     record["published"] = article.published.isoformat() if article.published else None
+    record.pop("story_signature", None)  # bytes; signed again when replayed
     return record
 
 

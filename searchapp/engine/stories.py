@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from searchapp.enrich.stories import SAME_STORY, band_keys, signature, similarity
+from searchapp.enrich.stories import (
+    SAME_STORY,
+    band_keys,
+    from_bytes,
+    signature,
+    similarity,
+    story_text,
+)
 
 MAX_CANDIDATES = 50  # a key shared by a site's boilerplate can match thousands
 
@@ -29,9 +36,11 @@ class Stories:
         self._signatures: list[np.ndarray] = []
         self._story: list[str] = []
 
-    def assign(self, article_id: str, text: str) -> tuple[str, list[str]]:
-        """(story id, band keys) of an article about to be written."""
-        sig = signature(text)
+    def assign(self, article_id: str, text: str, signed: bytes | None = None
+               ) -> tuple[str, list[str]]:
+        """(story id, band keys) of an article about to be written; `signed` is its
+        signature when enrichment computed it already (elsewhere, in parallel)."""
+        sig = from_bytes(signed) if signed is not None else signature(text)
         if sig is None:
             return article_id, []
         keys = band_keys(sig)
@@ -76,8 +85,3 @@ def indexed_candidates(searcher) -> Candidates:
                                                       stored.get("body", ""))
     return find
 
-
-def story_text(title: str, body: str) -> str:
-    """What is compared: the body (a copy's headline is often rewritten), or the title of
-    an article without one."""
-    return body if body.strip() else title

@@ -61,6 +61,23 @@ def signature(text: str) -> np.ndarray | None:
     return minhash.hashvalues.astype(np.uint32)
 
 
+def story_text(title: str, body: str) -> str:
+    """What is compared: the body (a copy's headline is often rewritten), or the title of
+    an article without one."""
+    return body if body.strip() else title
+
+
+def signature_bytes(title: str, body: str) -> bytes | None:
+    """An article's signature as it travels on `Article.story_signature` (NUM_PERM * 4
+    bytes), computed where it is enriched; None for a text without words."""
+    sig = signature(story_text(title, body))
+    return None if sig is None else sig.tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.uint32)
+
+
 def band_keys(sig: np.ndarray) -> list[str]:
     """One short key per band: articles sharing a key are candidate copies."""
     rows = sig.reshape(BANDS, ROWS)
