@@ -13,7 +13,8 @@ from searchapp.enrich.names import CanonicalNames, canonical_names
 NAMES = ["Sergey Lavrov", "Sergei Lavrov", "Lavrov", "Wang Yi", "Wang Wenbin", "Wang",
          "Yi", "Donald Trump", "Donald Trump Jr.", "Trump", "Trump Jr.", "Bashar al-Assad",
          "Bashar Assad", "Assad", "Xi Jinping", "Xi", "Jinping", "Nikolai Patrushev",
-         "Nikolay Patrushev", "Patrushev", "Charles de Gaulle", "De Gaulle", "Ivanka Trump"]
+         "Nikolay Patrushev", "Patrushev", "Charles de Gaulle", "De Gaulle", "Ivanka Trump",
+         "Melania Trump", "Kareem Abdul-Jabbar", "Kareem Abdul Jabbar", "Abdul-Jabbar"]
 
 counts_strategy = st.dictionaries(st.sampled_from(NAMES), st.integers(1, 9), max_size=len(NAMES))
 

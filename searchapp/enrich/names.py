@@ -62,9 +62,11 @@ _HYPHENED_PARTICLES = ("al-", "el-")
 _SURNAME_OPENERS = frozenset({"bin", "ibn", "de", "der", "den", "du", "della", "von"})
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-# A name glued by a dash or hyphen to the lower-case word after it: "McConnell-letting"
-# (from "Mitch McConnell—letting"), "Pelosi-backed".
-_GLUED_WORD = re.compile(r"^([^\W\d_][^\s-]*[^\W\d_])[-‐‑–—]+[a-z][\w-]*$")
+# A name glued by a hyphen to an English word after it: "Pelosi-backed", "Bush-era",
+# "Trump-style" (a dash between words, "McConnell—letting", is split off before the model
+# reads the text). Not a lower-case syllable of a name: "Moon Jae-in", "Kim Jong-un".
+_GLUED_WORD = re.compile(r"^([^\W\d_][^\s-]*[^\W\d_])(?:--?|[‐‑–—])"
+                         r"([a-z]+(?:ed|ing)|era|like|style|esque|type|led|run)$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 # A lawmaker's party and state, written next to the name: "(R-Ky.)", "D-Nev."
 _PARTY_AND_STATE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")
