@@ -23,6 +23,7 @@ from searchapp.engine import (
     Searcher,
 )
 from searchapp.engine.declared import FacetDeclaration, parse_declarations
+from searchapp.engine.replica import SyncFailed
 from searchapp.ingest import IngestReport, SourceError
 from searchapp.ingest.layouts import parse_field_map
 
@@ -182,6 +183,44 @@ def cmd_delete(args) -> int:
     return 0 if not stats.missing else 1
 
 
+def _rate(text: str) -> float:
+    """A bandwidth: bytes per second, with an optional K, M or G (powers of 1024)."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    number, unit = text.rstrip("KMGkmgBb/s"), text[len(text.rstrip("KMGkmgBb/s")):].upper()
+    unit = unit.replace("B", "").replace("/S", "")
+    try:
+        value = float(number) * units[unit]
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError("expected bytes per second, e.g. 500K or 20M") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def cmd_sync(args) -> int:
+    from searchapp.engine.replica import sync
+
+    target = args.to or args.destination
+    if target is None:
+        raise ValueError("name the destination index folder (DST or --to DST)")
+    if args.to and args.destination and Path(args.to) != Path(args.destination):
+        raise ValueError("give the destination once: DST or --to DST")
+    keep = Settings.from_env(str(target)).keep_generations
+    stats = sync(Path(args.source), Path(target), keep, args.bwlimit)
+    if stats.removed_leftovers:
+        print(f"removed {len(stats.removed_leftovers)} unfinished copies of earlier syncs")
+    documents = f"{stats.documents:,} articles, " if stats.documents is not None else ""
+    if stats.up_to_date:
+        print(f"up to date: {target} serves {stats.generation} ({documents}"
+              f"{_size(stats.total_bytes)})")
+        return 0
+    print(f"synced {stats.source_generation} ({documents}{_size(stats.total_bytes)} in "
+          f"{stats.files} files: {_size(stats.copied_bytes)} copied, {stats.linked_files} "
+          f"unchanged files linked) in {stats.seconds:.1f}s")
+    print(f"{target} now serves {stats.generation}")
+    return 0
+
+
 def cmd_stats(args) -> int:
     stats = Searcher(_store(args)).stats()
     print(f"generation: {stats.generation}")
@@ -311,6 +350,23 @@ def build_parser() -> argparse.ArgumentParser:
     delete = with_index_dir(index_sub.add_parser("delete", help="remove articles by id"))
     delete.add_argument("ids", nargs="+")
     delete.set_defaults(func=cmd_delete)
+    sync_cmd = index_sub.add_parser(
+        "sync", help="copy the live generation to another index folder and switch it live "
+                     "there (a serving replica, or a backup)",
+        description="Copy SRC's live generation into DST with checksums, then switch DST's "
+                    "CURRENT to it: a server on DST never sees a half-copied generation, and "
+                    "a copy killed half way leaves DST serving what it served. Safe while "
+                    "SRC serves and takes adds. Run again after each build or add: files "
+                    "DST already holds are linked, not copied.")
+    sync_cmd.add_argument("source", metavar="SRC", help="the index folder to copy from")
+    sync_cmd.add_argument("destination", metavar="DST", nargs="?",
+                          help="the index folder to copy to (a replica's, perhaps mounted "
+                               "from another machine)")
+    sync_cmd.add_argument("--to", metavar="DST", help="the destination, as a flag")
+    sync_cmd.add_argument("--bwlimit", type=_rate, metavar="RATE", default=None,
+                          help="copy at most RATE bytes per second (e.g. 20M), to leave a "
+                               "shared link or disk to the servers")
+    sync_cmd.set_defaults(func=cmd_sync)
     stats = with_index_dir(index_sub.add_parser("stats", help="counts per outlet, date range"))
     stats.add_argument("--outlets", type=_not_negative, default=20, metavar="N",
                        help="list the N largest outlets (default: 20; 0 for all)")
@@ -368,7 +424,7 @@ def _run(args) -> int:
     try:
         return args.func(args)
     except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError,
-            ClusterUnavailable) as exc:
+            ClusterUnavailable, SyncFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:  # `searchapp index stats | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error

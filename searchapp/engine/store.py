@@ -40,7 +40,7 @@ _POINTER_MAX_BYTES = 256
 __all__ = ["IndexStore", "IndexNotBuilt", "IndexUnavailable", "IndexBusy", "RebuildRunning"]
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -48,7 +48,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _umasked(mode: int) -> int:
+def umasked(mode: int) -> int:
     """`mode` as the process's umask would leave it (mkstemp and mkdtemp ignore the umask
     and make files only their owner can read: a server running as another user could not)."""
     umask = os.umask(0)
@@ -59,7 +59,7 @@ def _umasked(mode: int) -> int:
 def _write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        os.fchmod(fd, _umasked(0o644))
+        os.fchmod(fd, umasked(0o644))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -68,7 +68,7 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _has_toc(path: Path) -> bool:
@@ -145,7 +145,7 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         path = Path(tempfile.mkdtemp(prefix=f"{GENERATION_PREFIX}{stamp}-", dir=self.root))
-        path.chmod(_umasked(0o755))
+        path.chmod(umasked(0o755))
         whoosh_index.create_in(str(path), build_schema(declared))
         return path
 
@@ -170,6 +170,12 @@ class IndexStore:
     @classmethod
     def is_complete(cls, generation: Path) -> bool:
         return cls._marker(generation).get("complete") is True
+
+    @classmethod
+    def documents(cls, generation: Path) -> int | None:
+        """The article count its completion marker records (None: not recorded)."""
+        count = cls._marker(generation).get("documents")
+        return count if isinstance(count, int) else None
 
     def live_is_sample(self) -> bool:
         """Whether the live generation holds the bundled sample (False: none is live)."""
