@@ -60,6 +60,16 @@ class CapturedFrequency(Frequency):
 
     def word_values(self, value, analyzer, **kwargs):
         field_boost = self.field_boost
+        sink = getattr(self, "sink", None)
+        fast = getattr(analyzer, "index_positions", None)
+        if fast is not None and isinstance(value, str) and set(kwargs) <= {"mode"}:
+            # the English analyzer's one-loop path: the same words, positions and weights
+            for word, positions in fast(value).items():
+                if sink is not None:
+                    sink(word, positions)
+                count = len(positions)
+                yield (word, count, float(count) * field_boost, pack_uint(count))
+            return
         poses = defaultdict(list)
         weights = defaultdict(float)
         kwargs["positions"] = True
@@ -67,7 +77,6 @@ class CapturedFrequency(Frequency):
         for token in tokens(value, analyzer, kwargs):
             poses[token.text].append(token.pos)
             weights[token.text] += token.boost
-        sink = getattr(self, "sink", None)
         for word, positions in poses.items():
             if sink is not None:
                 sink(word, positions)
@@ -149,6 +158,20 @@ class FastSegmentWriter(SegmentWriter):
             capture.add_pairs(segment_values.values, new_docs[keep],
                               np.asarray(segment_values.value_ids)[keep])
 
+    def _flush_segment(self):
+        """whoosh's _flush_segment, with each field's document lengths read once for the
+        segment instead of once per posting (add_postings asks for the length of every
+        posting's document: 800,000 column reads for 2,000 articles, 14% of a writer's
+        time). The same values: whoosh's own reader answers each the first time."""
+        self.perdocwriter.close()
+        lengths = (_SegmentLengths(self.per_document_reader())
+                   if self.codec.length_stats else None)
+        postings = self.pool.iter_postings()
+        self.fieldwriter.add_postings(self.schema, lengths, postings)
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+
     def _finalize_segment(self):
         segment = super()._finalize_segment()
         if self._positional:
@@ -162,6 +185,26 @@ class FastSegmentWriter(SegmentWriter):
     def _commit_toc(self, segments):
         super()._commit_toc(segments)
         remove_unused(self._folder, {segment.segid for segment in segments})
+
+
+class _SegmentLengths:
+    """A per-document reader whose `doc_field_length` reads a field's lengths once."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list[int]] = {}
+        self._count = reader.doc_count_all()
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            read = self._reader.doc_field_length
+            found = self._lengths[fieldname] = [read(d, fieldname, default)
+                                                for d in range(self._count)]
+        return found[docnum] if docnum < self._count else default
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 TASK_STOP_SECONDS = 5
