@@ -60,7 +60,8 @@ class ExportView(MethodView):
         """Export every matching article
 
         The filters, `q` and `sort` of /search, with no limit on the number of articles:
-        streamed in constant memory. Lists (authors, people) are one cell joined by "; ".
+        streamed in constant memory. Lists (authors, people) are one cell joined by "; ",
+        which `searchapp index build` reads back: with `body=true` an export indexes back.
         """
         export = searcher().export(SearchRequest(
             q=args["q"], outlets=args["outlet"], people=args["person"],
