@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 from searchapp.engine.errors import IndexUnavailable
 from searchapp.engine.store import GENERATION_PREFIX, IndexStore, fsync_dir, umasked
 
@@ -232,7 +234,7 @@ def _sync_once(source: IndexStore, target: IndexStore, bandwidth: float | None,
     if current is not None and current.name == name and reusable and (
             {f.path: f.size for f in listed} == {k: v[0] for k, v in reusable.items()}):
         stats.generation, stats.up_to_date = name, True
-        stats.documents = target.documents(current)
+        stats.documents = _documents(current)
         return
     target.root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.root))
@@ -260,7 +262,20 @@ def _sync_once(source: IndexStore, target: IndexStore, bandwidth: float | None,
         raise
     target.publish(final)
     stats.generation = name
-    stats.documents = target.documents(final)
+    stats.documents = _documents(final)
+
+
+def _documents(generation: Path) -> int | None:
+    """The live articles of a copied generation (its marker counts those of the rebuild
+    that made it, before any add)."""
+    try:
+        ix = whoosh_index.open_dir(str(generation))
+    except Exception:  # whoosh raises many kinds for damaged files; the copy was checked
+        return None
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
 
 
 def _current(target: IndexStore) -> Path | None:

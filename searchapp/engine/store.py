@@ -171,12 +171,6 @@ class IndexStore:
     def is_complete(cls, generation: Path) -> bool:
         return cls._marker(generation).get("complete") is True
 
-    @classmethod
-    def documents(cls, generation: Path) -> int | None:
-        """The article count its completion marker records (None: not recorded)."""
-        count = cls._marker(generation).get("documents")
-        return count if isinstance(count, int) else None
-
     def live_is_sample(self) -> bool:
         """Whether the live generation holds the bundled sample (False: none is live)."""
         try:
