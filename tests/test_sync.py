@@ -61,7 +61,9 @@ def test_a_replica_answers_as_the_source_and_follows_it_after_an_add(source, tmp
         assert "unchanged files linked" in again.stdout
         linked = int(again.stdout.split(" copied, ")[1].split()[0])
         assert linked > 0
-        assert eventually(lambda: get_json(f"{dst}/api/v1/health")[1]["documents"] == 6)
+        for base in (src, dst):  # requests land on either worker: wait for both
+            assert eventually(lambda base=base: all(
+                get_json(f"{base}/api/v1/health")[1]["documents"] == 6 for _ in range(6)))
         assert get_json(f"{dst}/api/v1/health")[1] != served
         assert _answers(dst) == _answers(src)
     same = cli("index", "sync", str(source), str(replica))
@@ -107,7 +109,8 @@ def test_a_sync_killed_mid_copy_leaves_the_replica_serving_the_old_copy(source, 
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("removed 1 unfinished copies of earlier syncs")
         assert not list(replica.glob(STAGING_PREFIX + "*"))
-        assert eventually(lambda: get_json(f"{dst}/api/v1/health")[1]["documents"] == 6)
+        assert eventually(lambda: all(
+            get_json(f"{dst}/api/v1/health")[1]["documents"] == 6 for _ in range(6)))
 
 
 def test_sync_refuses_what_it_cannot_copy_in_one_line(source, tmp_path):
