@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -183,15 +184,16 @@ def cmd_delete(args) -> int:
     return 0 if not stats.missing else 1
 
 
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?(?:/s)?", re.IGNORECASE)
+_RATE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
 def _rate(text: str) -> float:
     """A bandwidth: bytes per second, with an optional K, M or G (powers of 1024)."""
-    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    number, unit = text.rstrip("KMGkmgBb/s"), text[len(text.rstrip("KMGkmgBb/s")):].upper()
-    unit = unit.replace("B", "").replace("/S", "")
-    try:
-        value = float(number) * units[unit]
-    except (ValueError, KeyError):
-        raise argparse.ArgumentTypeError("expected bytes per second, e.g. 500K or 20M") from None
+    match = _RATE.fullmatch(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError("expected bytes per second, e.g. 500K or 20M")
+    value = float(match.group(1)) * _RATE_UNITS[match.group(2).upper()]
     if value <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return value

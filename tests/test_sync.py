@@ -133,3 +133,19 @@ def test_sync_refuses_what_it_cannot_copy_in_one_line(source, tmp_path):
     result = cli("index", "sync", str(source), str(tmp_path / "r2"))
     assert result.returncode == 1 and "is not a regular file" in result.stderr
     assert not (tmp_path / "r2").exists() or not IndexStore(tmp_path / "r2").generations()
+
+
+@pytest.mark.parametrize("rate,expected", [("500K", 500 * 1024), ("20M", 20 * 2**20),
+                                           ("1.5MB/s", 1.5 * 2**20), ("4096", 4096.0)])
+def test_bwlimit_reads_rates(rate, expected):
+    from searchapp.cli import build_parser
+
+    args = build_parser().parse_args(["index", "sync", "a", "b", "--bwlimit", rate])
+    assert args.bwlimit == expected
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "-5M", "0", "fast", "5X"])
+def test_bwlimit_refuses_what_is_not_a_rate(rate, tmp_path):
+    result = cli("index", "sync", str(tmp_path), str(tmp_path / "b"), "--bwlimit", rate)
+    assert result.returncode == 2 and "--bwlimit" in result.stderr
+    assert "Traceback" not in result.stderr
