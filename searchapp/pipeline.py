@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from searchapp.article import Article
@@ -56,9 +56,14 @@ def enriched(
 
     With `people=False` (collections that are not news) people are not extracted.
     """
+    chunks = _chunks(articles, BATCH_SIZE)
+    first = next(chunks, None)
+    second = next(chunks, None) if first is not None else None
     own = runner is None
     if own:
-        runner = local_runner(workers or default_workers())
+        # input of one batch (an add of a few articles) is enriched here: forking a pool
+        # and loading the model and datasketch in it as well cost more than it saves
+        runner = local_runner(1 if second is None else (workers or default_workers()))
     pending: deque = deque()
 
     def finish() -> list[Article]:
@@ -69,7 +74,7 @@ def enriched(
         return result.articles
 
     try:
-        for chunk in _chunks(articles, BATCH_SIZE):
+        for chunk in chain([c for c in (first, second) if c is not None], chunks):
             keys = [cache.key(people_source(a)) if people and needs_people(a) else None
                     for a in chunk]
             found = cache.get_many(k for k in keys if k is not None)
