@@ -35,3 +35,12 @@ def test_blas_runs_on_one_thread_within_the_block():
     with one_blas_thread():
         threads = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
     assert threads and set(threads) == {1}
+
+
+def test_a_blas_loaded_after_the_first_block_is_limited_too():
+    with one_blas_thread():
+        pass
+    pytest.importorskip("scipy.linalg")  # brings its own OpenBLAS, loaded only now
+    with one_blas_thread():
+        threads = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert len(threads) >= 1 and set(threads) == {1}

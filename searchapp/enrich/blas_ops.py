@@ -11,7 +11,6 @@ other workers for the same cores.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from functools import lru_cache
 
 import numpy
 from thinc.api import NumpyOps, registry
@@ -33,13 +32,13 @@ class BlasOps(NumpyOps):
         return numpy.matmul(a, b, out=out)
 
 
-@lru_cache(maxsize=1)
-def _controller():
-    from threadpoolctl import ThreadpoolController  # scans the loaded libraries once
-
-    return ThreadpoolController()
-
-
 def one_blas_thread() -> AbstractContextManager:
-    """Within the block, BLAS calls run on the calling thread only."""
-    return _controller().limit(limits=1, user_api="blas")
+    """Within the block, BLAS calls run on the calling thread only.
+
+    The loaded libraries are scanned on each call (about 0.7 ms, once per batch of
+    texts): a BLAS loaded after a cached scan (scipy brings its own OpenBLAS) would
+    otherwise keep its threads and fight the other workers for the cores.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().limit(limits=1, user_api="blas")
