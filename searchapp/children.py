@@ -35,6 +35,45 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+_interrupted = False  # a Ctrl-C was received; its KeyboardInterrupt may have been lost
+
+
+def _on_interrupt(signum, frame):
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def catch_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt as usual and is also remembered, for
+    `raise_if_interrupted` (not where SIGINT is ignored, as in a background job).
+
+    Python drops an exception raised in a fork hook: a Ctrl-C that arrived while a build
+    forked a worker (logging's at-fork lock release) was lost, and the build ran on to the
+    end instead of stopping."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt)
+        sys.unraisablehook = functools.partial(_quiet_lost_interrupt, sys.unraisablehook)
+
+
+def _quiet_lost_interrupt(default, unraisable) -> None:
+    """No "Exception ignored" traceback for the lost KeyboardInterrupt: it is raised again."""
+    if not (_interrupted and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+        default(unraisable)
+
+
+def raise_if_interrupted() -> None:
+    """Raise KeyboardInterrupt again if a Ctrl-C came and was lost; called between batches."""
+    if _interrupted:
+        raise KeyboardInterrupt
+
+
+def interrupt_handled() -> None:
+    """The command has answered the Ctrl-C (printed, cleaned up): forget it."""
+    global _interrupted
+    _interrupted = False
+
+
 AUTOGROUP_SWITCH = Path("/proc/sys/kernel/sched_autogroup_enabled")
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -411,8 +411,10 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
         getattr(args, "help_of", parser).print_help()
         return 0
     if args.func in (cmd_build, cmd_add):
-        from searchapp.children import run_niced
+        from searchapp.children import catch_interrupts, run_niced
 
+        if own_process:
+            catch_interrupts()
         return run_niced(lambda: _run(args), _write_nice(), own_group=own_process)
     return _run(args)
 
@@ -434,6 +436,9 @@ def _run(args) -> int:
     except (OSError, sqlite3.Error) as exc:
         print(f"error: cannot read or write the index: {_describe(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
+        from searchapp.children import interrupt_handled
+
+        interrupt_handled()
         print("interrupted: a rebuild leaves the live index as it was; an add keeps the "
               "batches it committed", file=sys.stderr)
         return 130

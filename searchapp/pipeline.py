@@ -15,6 +15,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from searchapp.article import Article
+from searchapp.children import raise_if_interrupted
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.engine.declared import FacetDeclaration
 from searchapp.engine.indexer import folder_size
@@ -75,6 +76,7 @@ def enriched(
 
     try:
         for chunk in chain([c for c in (first, second) if c is not None], chunks):
+            raise_if_interrupted()
             keys = [cache.key(people_source(a)) if people and needs_people(a) else None
                     for a in chunk]
             found = cache.get_many(k for k in keys if k is not None)

@@ -6,6 +6,7 @@ outstanding, so memory stays flat however large the source.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Protocol
 
@@ -44,22 +45,30 @@ class InProcess:
 
 class LocalPool:
     """A fork pool of `workers` processes that die with the command; each loads the people
-    model on its first batch."""
+    model on its first batch.
+
+    concurrent.futures rather than multiprocessing.Pool: `Pool.terminate()` deadlocks when
+    a worker is part way through sending a large result (its result thread stops reading,
+    the worker keeps the pipe's lock; CPython issue 78178). Ctrl-C mid-build on a loaded
+    machine hung the command that way. The executor's manager keeps reading until its
+    workers are gone, and a worker that dies raises BrokenProcessPool instead of hanging.
+    """
 
     def __init__(self, workers: int):
-        self._pool = get_context("fork").Pool(workers, initializer=die_with_parent)
+        self._pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                                         initializer=die_with_parent)
         self.max_in_flight = workers * 2 + 1  # each process has its next batch waiting
 
-    def submit(self, articles, cached, people):
-        return self._pool.apply_async(enrich_batch, (articles, cached),
-                                      {"people": people})
+    def submit(self, articles, cached, people) -> Future:
+        return self._pool.submit(enrich_batch, articles, cached, people=people)
 
-    def result(self, handle):
-        return handle.get()
+    def result(self, handle: Future) -> BatchResult:
+        return handle.result()
 
     def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        # batches not started are dropped; a worker finishes the one it holds and exits
+        # (and dies at once with the command if the command exits first)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def local_runner(workers: int) -> Runner:

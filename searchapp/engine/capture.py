@@ -221,14 +221,16 @@ class FastMpWriter(multiproc.MpWriter, FastSegmentWriter):
     def cancel(self) -> None:
         """Cancel, and stop the writer subprocesses. whoosh's cancel only sets a flag on
         the parent's copy of each task: the subprocess, blocked reading its job queue,
-        never sees it, and the command that failed then hangs at exit joining it."""
+        never sees it, and the command that failed then hangs at exit joining it.
+        They are stopped first: whoosh's cancel removes the job files, and a subprocess
+        still on one printed a FileNotFoundError traceback."""
         try:
-            super().cancel()
-        finally:
             for task in getattr(self, "tasks", []):
                 if task.is_alive():
                     task.terminate()
                 task.join(TASK_STOP_SECONDS)
+        finally:
+            super().cancel()
 
 
 def install() -> None:
