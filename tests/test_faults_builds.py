@@ -368,3 +368,37 @@ def test_five_hundred_thousand_bad_lines_keep_few_reports(tmp_path):
     assert report.skipped_count == 500_000
     assert len(report.skipped) <= 100
     assert report.skipped_kinds == {"invalid JSON": 500_000}
+
+
+_CTRL_C_IN_A_FORK_HOOK = """
+import os, signal, sys
+from searchapp.children import autogroups_enabled
+from searchapp.cli import entry
+script = os.getpid()
+fired = []
+
+def ctrl_c_while_forking():
+    # in the process doing the build (a child of its own with autogroups), on its first
+    # fork: Python drops the KeyboardInterrupt raised here, as it does for one raised in
+    # logging's at-fork lock release when a real Ctrl-C lands there
+    if not fired and (os.getpid() != script or not autogroups_enabled()):
+        fired.append(True)
+        signal.raise_signal(signal.SIGINT)
+
+os.register_at_fork(after_in_parent=ctrl_c_while_forking)
+sys.argv = ["searchapp", "index", "build", *sys.argv[1:]]
+sys.exit(entry())
+"""
+
+
+def test_a_ctrl_c_lost_in_a_fork_hook_still_stops_the_rebuild(live_index, tmp_path):
+    good = live(live_index)
+    source = generated(tmp_path / "many.jsonl", 3_000)
+    build = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_IN_A_FORK_HOOK, str(source), "--index-dir",
+         str(live_index), "--workers", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=_interruptible)
+    assert build.returncode == 130, (build.stdout, build.stderr)
+    assert "interrupted:" in build.stderr
+    assert "Traceback" not in build.stderr and "Exception ignored" not in build.stderr
+    assert live(live_index) == good, "the interrupted build never went live"
