@@ -35,6 +35,10 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+class WorkerLost(RuntimeError):
+    """A local enrichment process died (kill -9, the OOM killer) with a batch in hand."""
+
+
 _interrupted = False  # a Ctrl-C was received; its KeyboardInterrupt may have been lost
 
 

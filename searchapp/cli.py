@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from searchapp import __version__
+from searchapp.children import WorkerLost
 from searchapp.cluster import ClusterUnavailable
 from searchapp.config import Settings
 from searchapp.engine import (
@@ -428,7 +429,7 @@ def _run(args) -> int:
     try:
         return args.func(args)
     except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError,
-            ClusterUnavailable, SyncFailed) as exc:
+            ClusterUnavailable, SyncFailed, WorkerLost) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:  # `searchapp index stats | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error

@@ -7,11 +7,12 @@ outstanding, so memory stays flat however large the source.
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Protocol
 
 from searchapp.article import Article
-from searchapp.children import die_with_parent
+from searchapp.children import WorkerLost, die_with_parent
 from searchapp.enrich.batch import BatchResult, enrich_batch
 
 
@@ -63,7 +64,14 @@ class LocalPool:
         return self._pool.submit(enrich_batch, articles, cached, people=people)
 
     def result(self, handle: Future) -> BatchResult:
-        return handle.result()
+        try:
+            return handle.result()
+        except BrokenProcessPool:
+            raise WorkerLost(
+                "an enrichment process died (killed, or out of memory?) and the command "
+                "stopped: a rebuild leaves the live index as it was, an add keeps the "
+                "batches it committed; run it again, with fewer --workers if memory is "
+                "short") from None
 
     def close(self) -> None:
         # batches not started are dropped; a worker finishes the one it holds and exits
