@@ -35,6 +35,11 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+# what a build or add that stopped part way left behind, in each message that says it stopped
+WHAT_A_STOP_KEEPS = ("a rebuild leaves the live index as it was; an add keeps the batches it "
+                     "committed")
+
+
 class WorkerLost(RuntimeError):
     """A local enrichment process died (kill -9, the OOM killer) with a batch in hand."""
 

@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from searchapp import __version__
-from searchapp.children import WorkerLost
+from searchapp.children import (
+    WHAT_A_STOP_KEEPS,
+    WorkerLost,
+    catch_interrupts,
+    interrupt_handled,
+    run_niced,
+)
 from searchapp.cluster import ClusterUnavailable
 from searchapp.config import Settings
 from searchapp.engine import (
@@ -412,8 +418,6 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
         getattr(args, "help_of", parser).print_help()
         return 0
     if args.func in (cmd_build, cmd_add):
-        from searchapp.children import catch_interrupts, run_niced
-
         if own_process:
             catch_interrupts()
         return run_niced(lambda: _run(args), _write_nice(), own_group=own_process)
@@ -437,11 +441,8 @@ def _run(args) -> int:
     except (OSError, sqlite3.Error) as exc:
         print(f"error: cannot read or write the index: {_describe(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
-        from searchapp.children import interrupt_handled
-
         interrupt_handled()
-        print("interrupted: a rebuild leaves the live index as it was; an add keeps the "
-              "batches it committed", file=sys.stderr)
+        print(f"interrupted: {WHAT_A_STOP_KEEPS}", file=sys.stderr)
         return 130
     except Exception as exc:
         if os.environ.get(DEBUG_VARIABLE):

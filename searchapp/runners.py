@@ -12,7 +12,7 @@ from multiprocessing import get_context
 from typing import Protocol
 
 from searchapp.article import Article
-from searchapp.children import WorkerLost, die_with_parent
+from searchapp.children import WHAT_A_STOP_KEEPS, WorkerLost, die_with_parent
 from searchapp.enrich.batch import BatchResult, enrich_batch
 
 
@@ -69,9 +69,8 @@ class LocalPool:
         except BrokenProcessPool:
             raise WorkerLost(
                 "an enrichment process died (killed, or out of memory?) and the command "
-                "stopped: a rebuild leaves the live index as it was, an add keeps the "
-                "batches it committed; run it again, with fewer --workers if memory is "
-                "short") from None
+                f"stopped: {WHAT_A_STOP_KEEPS}. Run it again, with fewer --workers if "
+                "memory is short") from None
 
     def close(self) -> None:
         # batches not started are dropped; a worker finishes the one it holds and exits

@@ -31,9 +31,13 @@ def test_the_people_model_runs_on_these_ops():
     assert BlasOps in ops
 
 
+def _blas_threads() -> list[int]:
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
 def test_blas_runs_on_one_thread_within_the_block():
     with one_blas_thread():
-        threads = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+        threads = _blas_threads()
     assert threads and set(threads) == {1}
 
 
@@ -42,5 +46,5 @@ def test_a_blas_loaded_after_the_first_block_is_limited_too():
         pass
     pytest.importorskip("scipy.linalg")  # brings its own OpenBLAS, loaded only now
     with one_blas_thread():
-        threads = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
-    assert len(threads) >= 1 and set(threads) == {1}
+        threads = _blas_threads()
+    assert threads and set(threads) == {1}
