@@ -62,10 +62,13 @@ class FastPath:
         btext = text if isinstance(text, bytes) else field_.to_bytes(text)
         return self.source.postings(fieldname, btext, *(check,) if check else ())
 
-    def evaluate(self, q: wq.Query, budget: Budget | None = None) -> Evaluated | None:
+    def evaluate(self, q: wq.Query, budget: Budget | None = None,
+                 only_field: str | None = None) -> Evaluated | None:
         """Mask, scores and highlight words of a query; None when a part of it is of a kind
-        this path does not handle (the caller falls back to whoosh)."""
-        run = _Evaluation(self, budget or Budget(None))
+        this path does not handle (the caller falls back to whoosh). With `only_field`, the
+        mask is the same but only that field's words score: scores add up over fields, which
+        is how `explain` splits a score."""
+        run = _Evaluation(self, budget or Budget(None), only_field)
         try:
             mask, scores = run.eval(q, positive=True)
         except _Unsupported:
@@ -76,9 +79,10 @@ class FastPath:
 class _Evaluation:
     """One query's walk over the tree, with its budget and the words it marks."""
 
-    def __init__(self, fast: FastPath, budget: Budget):
+    def __init__(self, fast: FastPath, budget: Budget, only_field: str | None = None):
         self.fast = fast
         self.budget = budget
+        self.only_field = only_field
         self.n = fast.doc_count
         self.highlight: set[str] = set()
 
@@ -158,8 +162,12 @@ class _Evaluation:
             mask[self.fast.source.postings(fieldname, btext, self.budget.check_time).ids] = True
         for btext in words[:HIGHLIGHT_EXPANSIONS]:
             self._mark(fieldname, btext, positive)
-        scores[mask] = q.boost
+        if self._scores(fieldname):
+            scores[mask] = q.boost
         return mask, scores
+
+    def _scores(self, fieldname: str) -> bool:
+        return self.only_field is None or fieldname == self.only_field
 
     def _term(self, q: wq.Term, positive: bool) -> tuple[np.ndarray, np.ndarray]:
         mask, scores = self._empty()
@@ -177,7 +185,9 @@ class _Evaluation:
         source = self.fast.source
         postings = source.postings(q.fieldname, btext, self.budget.check_time)
         mask[postings.ids] = True
-        if field_.scorable:
+        if not self._scores(q.fieldname):
+            pass
+        elif field_.scorable:
             w = self.fast.weighting
             b = w._field_B.get(q.fieldname, w.B)
             documents, _ = source.live_frequency(postings)

@@ -18,6 +18,7 @@ from searchapp.engine.budget import Budget
 from searchapp.engine.errors import TooManyBuckets
 from searchapp.engine.facets import NO_DAY, period_count, periods
 from searchapp.engine.matching import all_of, by_date, filter_masks, matching
+from searchapp.engine.ranking import rank_matches
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import (
     MAX_TIMELINE_BUCKETS,
@@ -67,6 +68,9 @@ def export_order(snap: Snapshot, request: SearchRequest, budget: Budget) -> np.n
     q = snap.query_text.parse(request.q)
     matched, scores, _ = matching(snap, q, budget)
     final = all_of(matched, filter_masks(snap, request))
+    ranked = rank_matches(snap, q, final, scores, request.sort, request.rank, budget)
+    if ranked is not None:
+        scores = ranked.scores
     return ordered(snap, q, final, scores, request.sort, budget)[0]
 
 

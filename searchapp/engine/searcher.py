@@ -35,6 +35,7 @@ from searchapp.engine.matching import (
     filter_masks,
     matching,
 )
+from searchapp.engine.ranking import Ranked, explanations, rank_matches
 from searchapp.engine.research import export_order, ordered, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
@@ -199,6 +200,9 @@ class Searcher:
         matched, scores, highlight = matching(snap, q, budget)
         masks = filter_masks(snap, request)
         final = all_of(matched, masks)
+        ranked = rank_matches(snap, q, final, scores, request.sort, request.rank, budget)
+        if ranked is not None:
+            scores = ranked.scores
 
         budget.check_time()
         facets, interval = self._facets(snap, request, matched, masks,
@@ -209,6 +213,8 @@ class Searcher:
                                                groups, budget)
         else:
             hits, total = self._hits(snap, request, q, final, scores, highlight, budget), articles
+        if request.explain and ranked is not None:
+            self._explain(snap, q, ranked, hits, budget)
         suggestion = None
         if total < SUGGEST_BELOW_HITS and request.q.strip():
             suggestion = suggest_query(snap.searcher, request.q, budget)
@@ -275,6 +281,15 @@ class Searcher:
             budget.check_time()
             hits.append(self._hit(snap, docnum, score, terms))
         return hits
+
+    @staticmethod
+    def _explain(snap, q, ranked: Ranked, hits: list[Hit], budget: Budget) -> None:
+        """Fill each scored hit's `explanation` (the parts of its score)."""
+        scored = {hit.id: hit for hit in hits if hit.score is not None}
+        docnums = {snap.searcher.document_number(id=i): hit for i, hit in scored.items()}
+        for docnum, explanation in explanations(snap, q, ranked, list(docnums),
+                                                budget).items():
+            docnums[docnum].explanation = explanation
 
     def _collapsed_hits(self, snap, request, q, final, scores, highlight, groups,
                         budget: Budget) -> tuple[list[Hit], int]:

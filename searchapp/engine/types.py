@@ -7,6 +7,7 @@ from datetime import date
 
 FACET_FIELDS = ("outlet", "person", "date")
 SORTS = ("relevance", "newest", "oldest")
+RANKINGS = ("best", "bm25", "proximity", "feedback")  # "best": proximity and feedback
 COLLAPSE = ("story",)
 COUNT_BY = ("article", "story")
 MAX_COPIES_LISTED = 10
@@ -36,6 +37,8 @@ class SearchRequest:
     fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet filters
     collapse: str | None = None  # "story": one result per story, its best-ranked copy
     count_by: str = "article"  # "story": facets count distinct stories
+    rank: str = "best"  # relevance ranking: "bm25", "proximity", "feedback", or both
+    explain: bool = False  # each hit's score in its parts (Hit.explanation)
 
 
 @dataclass
@@ -54,6 +57,23 @@ class Copies:
 
 
 @dataclass
+class FeedbackTerm:
+    term: str  # as indexed (stemmed)
+    weight: float  # in the feedback query
+    score: float  # what it adds to this hit
+
+
+@dataclass
+class Explanation:
+    """A hit's score in parts that add up to it: BM25 per field, proximity, feedback."""
+
+    bm25: dict[str, float]
+    proximity: float
+    feedback: float
+    feedback_terms: list[FeedbackTerm]
+
+
+@dataclass
 class Hit:
     id: str
     title: str
@@ -67,6 +87,7 @@ class Hit:
     fields: dict[str, list[str]] = field(default_factory=dict)  # declared facet values
     story: str = ""
     copies: Copies | None = None  # with collapse=story
+    explanation: Explanation | None = None  # with explain=True, for a ranked hit
 
 
 @dataclass
