@@ -66,6 +66,7 @@ class ExportView(MethodView):
         export = searcher().export(SearchRequest(
             q=args["q"], outlets=args["outlet"], people=args["person"],
             date_from=args["date_from"], date_to=args["date_to"], sort=args["sort"],
+            rank=args["rank"],
             fields=declared_filters(ExportArgsSchema)), with_body=args["body"])
         kind = args["format"]
         lines = (_csv_lines(export, args["body"], args["bom"], export.fields) if kind == "csv"

@@ -8,6 +8,7 @@ from searchapp.api.schemas import (
     MAX_QUERY_CHARS,
     FilterArgsSchema,
     query_text_field,
+    rank_field,
     sort_field,
 )
 from searchapp.engine.types import DATE_INTERVALS, MAX_TIMELINE_QUERIES
@@ -63,6 +64,7 @@ class ExportArgsSchema(FilterArgsSchema):
                            metadata={"description": "csv (one row per article) or jsonl."})
     q = query_text_field()
     sort = sort_field()
+    rank = rank_field()
     body = fields.Boolean(load_default=False,
                           metadata={"description": "Include each article's full text."})
     bom = fields.Boolean(load_default=False,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from searchapp.engine.types import COLLAPSE, COUNT_BY, DATE_INTERVALS, FACET_FIELDS, SORTS
+from searchapp.engine.types import (
+    COLLAPSE,
+    COUNT_BY,
+    DATE_INTERVALS,
+    FACET_FIELDS,
+    RANKINGS,
+    SORTS,
+)
 from searchapp.urls import safe_url
 
 MAX_QUERY_CHARS = 1000
@@ -44,6 +51,15 @@ def sort_field() -> fields.String:
     return fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
 
 
+def rank_field() -> fields.String:
+    return fields.String(
+        load_default="best", validate=validate.OneOf(RANKINGS),
+        metadata={"description": "How relevance is ranked: `best` (default: BM25F plus term "
+                  "proximity, and pseudo-relevance feedback for questions of three or more "
+                  "plain words), `bm25` (BM25F alone), `proximity` or `feedback` (one of "
+                  "the two). Only with sort=relevance; never changes which articles match."})
+
+
 class FilterArgsSchema(Schema):
     """The filters every article-selecting endpoint shares: outlet, person, date range."""
 
@@ -74,6 +90,10 @@ class SearchArgsSchema(FilterArgsSchema):
 
     q = query_text_field()
     sort = sort_field()
+    rank = rank_field()
+    explain = fields.Boolean(load_default=False, metadata={
+        "description": "Add each ranked hit's `explanation`: the parts of its score (BM25F "
+                       "per field, proximity, feedback and its words), which add up to it."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
     # A string, not an array: "facets=" (no facets) and "facets=outlet" read the same on
@@ -135,6 +155,22 @@ class CopiesSchema(Schema):
         "description": "Up to 10 of them, best-ranked first."})
 
 
+class FeedbackTermSchema(Schema):
+    term = fields.String(metadata={"description": "The word as indexed (stemmed)."})
+    weight = fields.Float(metadata={"description": "Its weight in the feedback query."})
+    score = fields.Float(metadata={"description": "What it adds to this hit's score."})
+
+
+class ExplanationSchema(Schema):
+    bm25 = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={
+        "description": "BM25F by field: `text` (headline and body), `title` (the headline "
+                       "bonus)."})
+    proximity = fields.Float(metadata={"description": "Query words found near each other."})
+    feedback = fields.Float(metadata={"description": "The feedback words' BM25 (the sum "
+                                                     "of feedback_terms' scores)."})
+    feedback_terms = fields.List(fields.Nested(FeedbackTermSchema))
+
+
 class HitSchema(Schema):
     id = fields.String()
     title = fields.String()
@@ -143,14 +179,16 @@ class HitSchema(Schema):
     authors = fields.List(fields.String())
     people = fields.List(fields.String())
     url = SafeUrl(metadata={"description": "Link to the original: an http(s) URL or empty."})
-    score = fields.Float(allow_none=True, metadata={"description": "BM25F score; null when "
-                                                     "sorted by date or for an empty query."})
+    score = fields.Float(allow_none=True, metadata={"description": "Relevance score (see "
+                         "`rank`); null when sorted by date or for an empty query."})
     snippet = fields.String(metadata={"description": "HTML-escaped text, <mark> around matches."})
     declared = declared_values_field()
     story = fields.String(metadata={"description": "The story cluster: the id of its first "
                                                    "copy (empty for an index without them)."})
     copies = fields.Nested(CopiesSchema, allow_none=True, metadata={
         "description": "With collapse=story: the story's other matching copies."})
+    explanation = fields.Nested(ExplanationSchema, allow_none=True, metadata={
+        "description": "With explain=true, for a hit ranked by score: its parts."})
 
 
 class FacetBucketSchema(Schema):

@@ -42,6 +42,8 @@ class Search(MethodView):
             fields=declared_filters(SearchArgsSchema),
             collapse=args["collapse"],
             count_by=args["count_by"],
+            rank=args["rank"],
+            explain=args["explain"],
         )
         return searcher().search(request)
 
