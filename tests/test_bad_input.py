@@ -24,6 +24,9 @@ import pytest
         ({"date_interval": "decade"}, "date_interval"),
         ({"q": "x" * 5000}, "q"),
         ({"perpage": "5"}, "perpage"),
+        ({"rank": "bm42"}, "rank"),
+        ({"rank": ""}, "rank"),
+        ({"explain": "perhaps"}, "explain"),
     ],
 )
 def test_bad_parameter_is_a_422_naming_it(client, params, field):
