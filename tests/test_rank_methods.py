@@ -10,6 +10,7 @@ import pytest
 
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, Searcher
+from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.query import QueryText
 from searchapp.engine.ranking import FEEDBACK_DOCS
 from searchapp.engine.schema import text_analyzer
@@ -77,8 +78,10 @@ def test_feedback_adds_words_of_the_top_documents_only(searcher):
     assert {h.id for h in result.hits} == {h.id for h in plain.hits}
 
 
-@pytest.mark.parametrize("q", ["glacier melt", '"glacier melt" lake ice', "title:glacier ice melt",
-                               "glacier AND ice AND melt", "glac* ice melt"])
+@pytest.mark.parametrize("q", [
+    "glacier melt", '"glacier melt" lake ice', "title:glacier ice melt lake",
+    "text:glacier ice melt lake", "glacier AND ice AND melt", "glac* ice melt lake",
+])
 def test_feedback_runs_only_for_questions_of_plain_words(searcher, q):
     for hit in search(searcher, q).hits:
         assert hit.explanation.feedback == 0 and hit.explanation.feedback_terms == [], q
@@ -149,3 +152,9 @@ def test_the_api_explains_and_switches_ranking(client):
     assert export.status_code == 200
     bad = client.get("/api/v1/export", query_string={"rank": "nope"})
     assert bad.status_code == 422 and "rank" in bad.json["errors"]["query"]
+
+
+def test_an_unknown_ranking_is_refused_by_the_engine_too(searcher):
+    with pytest.raises(InvalidParameter) as refused:
+        search(searcher, "wing flutter", rank="bm42")
+    assert refused.value.parameter == "rank"

@@ -35,11 +35,12 @@ import numpy as np
 from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
+from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.fastpath import top_documents
 from searchapp.engine.schema import TEXT_FIELDS
 from searchapp.engine.scoring import robertson_idf
 from searchapp.engine.snapshots import Snapshot
-from searchapp.engine.types import Explanation, FeedbackTerm
+from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
 
 PROXIMITY_WINDOW = 100  # best BM25 matches that proximity re-ranks (Lucene's rescore window)
 PROXIMITY_WEIGHT = 0.3  # of a pair's saturated frequency times its idf
@@ -68,6 +69,8 @@ def rank_matches(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndar
                  sort: str, method: str, budget: Budget) -> Ranked | None:
     """The request's ranking of its matches, or None where nothing is ranked by score
     (a date sort, a query that only filters, or one scored by whoosh's own path)."""
+    if method not in RANKINGS:
+        raise InvalidParameter("rank", f"must be one of: {', '.join(RANKINGS)}")
     if scores is None or sort != "relevance" or isinstance(q, wq.Every):
         return None
     return rank(snap, q, final, scores, method, budget)
@@ -152,8 +155,12 @@ def _positive_terms(q: wq.Query):
 
 def _question_like(q: wq.Query, words: dict[str, float]) -> bool:
     """Enough distinct words, OR-ed, and nothing but words (no phrase, prefix, wildcard,
-    field, date or NOT): the queries where feedback helps on the benchmark collections."""
+    field, date or NOT): the queries where feedback helps on the benchmark collections.
+    A plain word is searched in both text fields; `title:word` in one only."""
     if len(words) < FEEDBACK_MIN_WORDS:
+        return False
+    in_title = {leaf.text for leaf in _positive_terms(q) if leaf.fieldname == "title"}
+    if in_title != set(words):
         return False
     for node in _nodes(q):
         if node.is_leaf():
