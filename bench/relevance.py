@@ -9,7 +9,8 @@ documents and queries go to SQLite FTS5 `bm25()` and, when the `bench` extra is 
 tantivy. Prints nDCG@10, MAP (top 1000) and recall@100, and each method's nDCG@10 as a
 ratio of the better of FTS5 and tantivy (the target is 1.10x on each collection).
 
-News: the AllSides articles are indexed (without people: ranking does not read them), and
+News: the AllSides articles are indexed (the scale benchmark's index when it is there, else
+a new one without people: ranking does not read them), and
 `--news` headlines drawn with a fixed seed become queries (the headline's words, lowercased
 so "AND" is a word); the article itself and every copy in its story cluster are relevant.
 Prints the mean reciprocal rank of the first relevant article in the top 100 (target:
@@ -32,7 +33,7 @@ from bench.metrics import average_precision, ndcg_at, recall_at
 from bench.other_engines import SqliteFts, TantivyIndex, words
 from bench.scale import stored_articles
 from bench.table import print_table
-from bench.workloads import DEFAULT_CORPUS
+from bench.workloads import DEFAULT_CORPUS, index_dir_for
 from searchapp.engine import IndexStore, Searcher
 from searchapp.engine.types import RANKINGS, SearchRequest
 from searchapp.pipeline import build_index
@@ -156,9 +157,16 @@ def headline_measures(queries: list[tuple[str, set[str]]], run
 
 
 def news_rows(corpus: Path, count: int, work: Path) -> list[list]:
-    store = IndexStore(work / "index")
-    print(f"[news] indexing {corpus.name} without people (a few minutes) ...", flush=True)
-    build_index(store, [corpus], people=False)
+    store = IndexStore(index_dir_for(1))
+    try:
+        if corpus != DEFAULT_CORPUS:
+            raise LookupError("another corpus")
+        store.current_path()
+        print(f"[news] the scale benchmark's index of the corpus: {store.root}", flush=True)
+    except LookupError:
+        store = IndexStore(work / "index")
+        print(f"[news] indexing {corpus.name} without people (a few minutes) ...", flush=True)
+        build_index(store, [corpus], people=False)
     stories = _stories(store)
     docs = [{**d, "story": stories.get(d["id"], "")} for d in stored_articles(store.root)]
     queries = headline_queries(docs, count)

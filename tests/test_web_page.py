@@ -124,3 +124,18 @@ def test_phone_width_and_keyboard(page, base_url, tmp_path):
     page.wait_for_url("**q=peskov**")
     assert summary_count(page) >= 1
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+
+
+def test_a_ranked_result_says_why_it_is_there(page, base_url):
+    page.goto(base_url + "/?q=china+russia+top+diplomat")
+    page.wait_for_selector(".result")
+    why = page.locator(".result .why").first
+    why.locator("summary").click()
+    text = why.locator("p").inner_text()
+    assert text.startswith("Score ") and "near each other" in text and "top results" in text
+    score, parts = text.removeprefix("Score ").split(" = ")
+    added = sum(float(part.split()[0]) for part in parts.split(" + "))
+    assert added == pytest.approx(float(score), abs=0.03)  # each part rounded to 2 places
+    page.goto(base_url + "/?q=china&sort=newest")
+    page.wait_for_selector(".result")
+    assert page.locator(".result .why").count() == 0

@@ -190,6 +190,8 @@ async function renderSearch(state) {
   const params = searchParams(state);
   params.set("sort", state.sort);
   if (collapse) params.set("collapse", "story");
+  // each ranked result can say why it is where it is (the parts of its score)
+  if (state.q && state.sort === "relevance") params.set("explain", "true");
   params.set("page", String(state.page));
   params.set("per_page", String(PER_PAGE));
   // one more than shown, so "Show more" appears only when there is more
@@ -326,7 +328,24 @@ function resultItem(hit) {
         .map(([name, values]) => `${facetLabel(name)}: ${values.join(", ")}`)].join(" · ")),
     el("p", { class: "snippet", html: hit.snippet }),
     hit.copies && hit.copies.count ? copiesLine(hit.copies) : null,
-    hit.people.length ? personChips(hit.people) : null);
+    hit.people.length ? personChips(hit.people) : null,
+    hit.explanation ? whyHere(hit.score, hit.explanation) : null);
+}
+
+// The parts of a result's score, in words (GET /search?explain=true; they add up to it).
+function whyHere(score, parts) {
+  const fmt = (x) => x.toFixed(2);
+  const terms = [
+    [parts.bm25.text, "query words in the headline and text"],
+    [parts.bm25.title, "in the headline"],
+    [parts.proximity, "query words near each other"],
+    [parts.feedback, "words of the top results" + (parts.feedback_terms.length
+      ? ` (${parts.feedback_terms.slice(0, 6).map((t) => t.term).join(", ")})` : "")],
+  ].filter(([value]) => value > 0);
+  return el("details", { class: "why" },
+    el("summary", {}, "Why here"),
+    el("p", {}, `Score ${fmt(score)} = ` +
+      terms.map(([value, what]) => `${fmt(value)} ${what}`).join(" + ")));
 }
 
 function copiesLine(copies) {
