@@ -1,6 +1,11 @@
 """whoosh schema, indexer and searcher. Never imports Flask."""
 
-from searchapp.engine.errors import (
+from searchapp.engine.whoosh_compat import require_tested
+
+require_tested()  # before any module that reads whoosh internals is imported
+
+
+from searchapp.engine.errors import (  # noqa: E402
     BuildRefused,
     IndexBusy,
     IndexNotBuilt,
@@ -13,9 +18,9 @@ from searchapp.engine.errors import (
     TooManyBuckets,
     UnknownFacetField,
 )
-from searchapp.engine.indexer import BuildStats, Indexer
-from searchapp.engine.searcher import Searcher
-from searchapp.engine.store import IndexStore
+from searchapp.engine.indexer import BuildStats, Indexer  # noqa: E402
+from searchapp.engine.searcher import Searcher  # noqa: E402
+from searchapp.engine.store import IndexStore  # noqa: E402
 
 __all__ = ["BuildRefused", "BuildStats", "Indexer", "IndexBusy", "IndexNotBuilt", "IndexStore",
            "IndexUnavailable", "InvalidParameter", "InvalidQuery", "QueryTimeout",
