@@ -17,6 +17,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                     reason="Debian chromium not installed")
+# a module of page tests: `pytest -m "not browser"` leaves them out
+BROWSER_TESTS = [pytest.mark.browser, needs_chromium]
 
 
 @contextmanager

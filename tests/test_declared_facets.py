@@ -164,6 +164,7 @@ def test_bad_declarations_are_one_line_errors(tmp_path, capsys, spec, says):
     assert not (tmp_path / "ix").exists() or not any((tmp_path / "ix").glob("gen-*"))
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_the_page_shows_a_declared_facet_and_filters_by_it(index_dir, tmp_path):
     with served(create_app(index_dir)) as base, \

@@ -12,9 +12,9 @@ import pytest
 from searchapp.api import create_app
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore
-from tests.browser import browser_page, needs_chromium, served
+from tests.browser import BROWSER_TESTS, browser_page, served
 
-pytestmark = needs_chromium
+pytestmark = BROWSER_TESTS
 
 HOSTILE_TEXT = ('<img src=x onerror="alert(\'img\')"> <script>alert("script")</script> '
                 '<a href="javascript:alert(\'a\')">click</a> zanzibarite')

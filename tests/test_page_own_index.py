@@ -11,10 +11,10 @@ import pytest
 from searchapp.api import create_app
 from searchapp.engine import IndexStore
 from searchapp.pipeline import build_index
-from tests.browser import browser_page, expect, needs_chromium, served
+from tests.browser import BROWSER_TESTS, browser_page, expect, served
 from tests.conftest import write_jsonl
 
-pytestmark = needs_chromium
+pytestmark = BROWSER_TESTS
 
 DESKTOP = {"width": 1200, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -130,6 +130,7 @@ def test_an_index_from_before_story_clusters_says_to_rebuild(tmp_path):
     assert plain["total"] == 3 and plain["results"][0]["story"] == ""
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_the_page_collapses_copies_into_one_result(index_dir, tmp_path):
     with served(create_app(index_dir)) as base, \

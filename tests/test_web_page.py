@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from searchapp.api import create_app
-from tests.browser import browser_page, expect, needs_chromium, served, summary_count
+from tests.browser import BROWSER_TESTS, browser_page, expect, served, summary_count
 
-pytestmark = needs_chromium
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture(scope="module")
