@@ -131,6 +131,7 @@ def test_a_ranked_result_says_why_it_is_there(page, base_url):
     page.wait_for_selector(".result")
     why = page.locator(".result .why").first
     why.locator("summary").click()
+    expect(why.locator("p")).to_contain_text("Score ")  # asked for when first opened
     text = why.locator("p").inner_text()
     assert text.startswith("Score ") and "near each other" in text and "top results" in text
     score, parts = text.removeprefix("Score ").split(" = ")

@@ -27,7 +27,7 @@ from whoosh import query as wq
 
 from searchapp.engine.budget import Budget, expand, is_match_all
 from searchapp.engine.capture import CapturedFrequency
-from searchapp.engine.postings import PostingSource
+from searchapp.engine.postings import Postings, PostingSource
 from searchapp.engine.published import DayRange
 from searchapp.engine.scoring import NewsBM25F, robertson_idf
 
@@ -61,6 +61,18 @@ class FastPath:
         field_ = self.reader.schema[fieldname]
         btext = text if isinstance(text, bytes) else field_.to_bytes(text)
         return self.source.postings(fieldname, btext, *(check,) if check else ())
+
+    def bm25(self, fieldname: str, postings: Postings) -> np.ndarray:
+        """BM25 of one word in each document of its posting list (in `postings.ids` order)."""
+        source, w = self.source, self.weighting
+        b = w._field_B.get(fieldname, w.B)
+        documents, _ = source.live_frequency(postings)
+        idf = robertson_idf(source.live_count, documents)
+        average = source.average_length(
+            fieldname, lambda: self.searcher.avg_field_length(fieldname))
+        lengths = source.lengths(fieldname)[postings.ids]
+        tf = postings.freqs
+        return idf * (tf * (w.K1 + 1)) / (tf + w.K1 * ((1 - b) + b * lengths / average))
 
     def evaluate(self, q: wq.Query, budget: Budget | None = None,
                  only_field: str | None = None) -> Evaluated | None:
@@ -188,16 +200,7 @@ class _Evaluation:
         if not self._scores(q.fieldname):
             pass
         elif field_.scorable:
-            w = self.fast.weighting
-            b = w._field_B.get(q.fieldname, w.B)
-            documents, _ = source.live_frequency(postings)
-            idf = robertson_idf(source.live_count, documents)
-            average = source.average_length(
-                q.fieldname, lambda: self.fast.searcher.avg_field_length(q.fieldname))
-            lengths = source.lengths(q.fieldname)[postings.ids]
-            tf = postings.freqs
-            scores[postings.ids] = idf * (tf * (w.K1 + 1)) / (
-                tf + w.K1 * ((1 - b) + b * lengths / average)) * q.boost
+            scores[postings.ids] = self.fast.bm25(q.fieldname, postings) * q.boost
         else:
             scores[postings.ids] = postings.freqs * q.boost
         return mask, scores

@@ -37,7 +37,6 @@ from whoosh import query as wq
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.fastpath import top_documents
-from searchapp.engine.schema import TEXT_FIELDS
 from searchapp.engine.scoring import robertson_idf
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
@@ -108,17 +107,18 @@ def feedback_scores(snap: Snapshot, terms: list[tuple[str, float]], budget: Budg
 def explanations(snap: Snapshot, q: wq.Query, ranked: Ranked, docnums: list[int],
                  budget: Budget) -> dict[int, Explanation]:
     """Each listed document's score in its parts: BM25 per text field (the query scored
-    with one field's words at a time, which add up to the whole), proximity, and what each
-    feedback word adds."""
-    per_field = {}
-    for name in TEXT_FIELDS:
-        evaluated = snap.fast.evaluate(q, budget, only_field=name)
-        per_field[name] = evaluated.scores if evaluated is not None else ranked.bm25
-    per_term = [(word, weight, feedback_scores(snap, [(word, weight)], budget))
+    with the text field's words alone; the headline's part is the rest), proximity, and
+    what each feedback word adds."""
+    text = snap.fast.evaluate(q, budget, only_field="text")
+    text_scores = text.scores if text is not None else ranked.bm25
+    # The fields' parts add up to BM25F, so the headline's is what the text's leaves.
+    per_field = {"text": text_scores, "title": ranked.bm25 - text_scores}
+    wanted = np.asarray(sorted(docnums), dtype=np.int64)
+    per_term = [(word, weight, _word_scores(snap, word, weight, wanted, budget))
                 for word, weight in ranked.feedback_terms]
     out = {}
     for docnum in docnums:
-        terms = [FeedbackTerm(word, round(weight, 4), round(float(scores[docnum]), 4))
+        terms = [FeedbackTerm(word, round(weight, 4), round(scores.get(docnum, 0.0), 4))
                  for word, weight, scores in per_term]
         out[docnum] = Explanation(
             bm25={name: round(float(scores[docnum]), 4) for name, scores in per_field.items()},
@@ -128,6 +128,20 @@ def explanations(snap: Snapshot, q: wq.Query, ranked: Ranked, docnums: list[int]
             if ranked.feedback is not None else 0.0,
             feedback_terms=[term for term in terms if term.score > 0])
     return out
+
+
+def _word_scores(snap: Snapshot, word: str, weight: float, docnums: np.ndarray,
+                 budget: Budget) -> dict[int, float]:
+    """What one feedback word adds to each of `docnums` (sorted), read from its postings."""
+    btext = snap.fast.reader.schema[_FIELD].to_bytes(word)
+    if (_FIELD, btext) not in snap.fast.reader:
+        return {}
+    postings = snap.fast.source.postings(_FIELD, btext, budget.check_time)
+    rows = np.searchsorted(postings.ids, docnums)
+    holds = rows < len(postings.ids)
+    holds[holds] = postings.ids[rows[holds]] == docnums[holds]
+    scores = snap.fast.bm25(_FIELD, postings)[rows[holds]] * weight
+    return dict(zip(docnums[holds].tolist(), scores.tolist(), strict=True))
 
 
 # -- which queries ------------------------------------------------------------------------

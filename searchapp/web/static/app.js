@@ -118,6 +118,9 @@ function setState(changes, { resetPage = true } = {}) {
 
 // ---- API --------------------------------------------------------------------------------
 let inflight = null;
+// "Why here" asks for the shown results again with explain=true when it is first opened:
+// explaining costs about a third more per search, which only the curious should pay.
+let explained = { params: null, answer: null };
 
 // An API error as a sentence for the reader, not the JSON it came in.
 class ApiError extends Error {
@@ -190,8 +193,6 @@ async function renderSearch(state) {
   const params = searchParams(state);
   params.set("sort", state.sort);
   if (collapse) params.set("collapse", "story");
-  // each ranked result can say why it is where it is (the parts of its score)
-  if (state.q && state.sort === "relevance") params.set("explain", "true");
   params.set("page", String(state.page));
   params.set("per_page", String(PER_PAGE));
   // one more than shown, so "Show more" appears only when there is more
@@ -206,6 +207,7 @@ async function renderSearch(state) {
   try {
     const data = await getJSON("/search", params);
     if (inflight !== ticket) return; // a newer search replaced this one
+    explained = { params, answer: null };
     state = adoptCanonicalFilters(state, data.facets);
     showStatus("");
     renderDrawerCount(data);
@@ -329,11 +331,36 @@ function resultItem(hit) {
     el("p", { class: "snippet", html: hit.snippet }),
     hit.copies && hit.copies.count ? copiesLine(hit.copies) : null,
     hit.people.length ? personChips(hit.people) : null,
-    hit.explanation ? whyHere(hit.score, hit.explanation) : null);
+    hit.score !== null && hit.score !== undefined ? whyHere(hit.id) : null);
 }
 
-// The parts of a result's score, in words (GET /search?explain=true; they add up to it).
-function whyHere(score, parts) {
+function explanationOf(id) {
+  const current = explained;
+  if (!current.answer) {
+    const params = new URLSearchParams(current.params);
+    params.set("explain", "true");
+    params.set("facets", "");
+    current.answer = getJSON("/search", params);
+  }
+  return current.answer.then((data) => data.results.find((hit) => hit.id === id));
+}
+
+function whyHere(id) {
+  const line = el("p", {}, "…");
+  const box = el("details", { class: "why" }, el("summary", {}, "Why here"), line);
+  box.addEventListener("toggle", () => {
+    if (!box.open || line.dataset.filled) return;
+    line.dataset.filled = "true";
+    explanationOf(id).then((hit) => {
+      line.textContent = hit && hit.explanation ? whyText(hit.score, hit.explanation)
+        : "The ranking changed since this page was loaded: search again.";
+    }).catch((error) => { line.textContent = error.message; delete line.dataset.filled; });
+  });
+  return box;
+}
+
+// The parts of a result's score, in words (they add up to it).
+function whyText(score, parts) {
   const fmt = (x) => x.toFixed(2);
   const terms = [
     [parts.bm25.text, "query words in the headline and text"],
@@ -342,10 +369,8 @@ function whyHere(score, parts) {
     [parts.feedback, "words of the top results" + (parts.feedback_terms.length
       ? ` (${parts.feedback_terms.slice(0, 6).map((t) => t.term).join(", ")})` : "")],
   ].filter(([value]) => value > 0);
-  return el("details", { class: "why" },
-    el("summary", {}, "Why here"),
-    el("p", {}, `Score ${fmt(score)} = ` +
-      terms.map(([value, what]) => `${fmt(value)} ${what}`).join(" + ")));
+  return `Score ${fmt(score)} = ` + terms.map(([value, what]) => `${fmt(value)} ${what}`)
+    .join(" + ");
 }
 
 function copiesLine(copies) {
