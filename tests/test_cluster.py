@@ -25,6 +25,8 @@ from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.servers import ROOT, cli, descendants, free_port
 
+pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
+
 pytest.importorskip("distributed", reason="dask/distributed missing: pip install '.[test]'")
 
 DASK = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")

@@ -119,6 +119,7 @@ def test_value_search_timeline_and_export_take_declared_fields(client):
                for row in rows)
 
 
+@pytest.mark.slow
 def test_add_and_rebuild_keep_the_declared_fields(tmp_path):
     index_dir = build(tmp_path / "index", RECORDS, "--facet-field", "topic")
     extra = write_jsonl(tmp_path / "new.jsonl",
@@ -141,6 +142,7 @@ def test_add_and_rebuild_keep_the_declared_fields(tmp_path):
     assert "outlet, person, date" in refused.get_json()["errors"]["query"]["topic"][0]
 
 
+@pytest.mark.slow
 def test_a_piped_add_fills_declared_fields(tmp_path):
     root = build(tmp_path / "piped", RECORDS[:6], "--facet-field", "topic")
     line = write_jsonl(tmp_path / "line.jsonl", [record(200, topic="sports")]).read_bytes()

@@ -17,6 +17,8 @@ import pytest
 
 from tests.servers import ROOT, SEARCHAPP_SERVE, fetch, free_port, get_json, server_process, stop
 
+pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
+
 DEPLOYMENT = ROOT / "docs" / "deployment.md"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")

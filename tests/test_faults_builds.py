@@ -23,6 +23,8 @@ from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
 from tests.servers import ROOT, cli, descendants
 
+pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
+
 SAMPLE_COUNT = 5
 
 

@@ -165,6 +165,7 @@ def test_protocol_errors_are_json_under_plain_gunicorn(server):
     assert status == 404 and json.loads(body)["code"] == 404
 
 
+@pytest.mark.slow
 def test_a_client_that_stalls_neither_holds_nor_kills_a_worker(hostile_index):
     with server_process(GUNICORN, hostile_index[0]) as (base, master):
         assert eventually(lambda: len(children(master.pid)) == 2)

@@ -19,6 +19,8 @@ from searchapp.ingest import SAMPLE_DIR
 from tests.conftest import write_jsonl
 from tests.servers import GUNICORN, ROOT, cli, eventually, get_json, serving
 
+pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
+
 DELETED = "003_97d4323494856c4c"
 EXTRA = [
     {"id": "extra-1", "title": "Lavrov and Wang meet again in Beijing",

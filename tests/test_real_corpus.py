@@ -22,7 +22,8 @@ CORPUS = SHARED / "data" / "allsides_news" / "articles.jsonl.gz"
 FIRST_RECORDS = 250
 US_SHORT_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2}$")
 
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared/ data not present")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not CORPUS.exists(), reason="shared/ data not present")]
 
 
 def _interesting(record: dict) -> bool:

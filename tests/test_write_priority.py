@@ -18,8 +18,8 @@ from searchapp.engine import IndexStore
 from searchapp.pipeline import build_index
 from tests.servers import ROOT, children, eventually
 
-pytestmark = pytest.mark.skipif(not autogroups_enabled(),
-                                reason="the kernel does not schedule by session (autogroup)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not autogroups_enabled(),
+                                reason="the kernel does not schedule by session (autogroup)")]
 
 
 def _session(pid: int) -> int:
