@@ -64,3 +64,40 @@ def test_the_spacy_pin_is_the_bundled_models_range():
     pin, wanted = _allowed(_dependencies()["spacy"]), SpecifierSet(model["spacy_version"])
     for probe in PROBES:
         assert (probe in pin) == (probe in wanted), probe
+
+
+# The private whoosh names the engine reads: only whoosh_compat.py may spell them (capture.py
+# overrides writer methods by name in its subclasses: `super()._finalize_segment()`).
+WHOOSH_PRIVATE = re.compile(
+    r"\._(terms|perdoc|cached_reader|read_ids|read_weights|read_values|next_block|ids\b|"
+    r"weights\b|values\b|field_B|btexts|find_prefix|write_run|read_run)|_NullQuery|_lenfield|"
+    r"SubWriterTask\.run|multiproc\.SegmentWriter\s*=")
+
+
+def test_only_the_compat_module_touches_whoosh_internals():
+    found = []
+    for path in (ROOT / "searchapp").rglob("*.py"):
+        if path.name == "whoosh_compat.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if WHOOSH_PRIVATE.search(line.replace("self._", "self.")):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
+
+def test_the_writer_patches_are_installed_once(tmp_path):
+    from whoosh import multiproc
+    from whoosh.writing import PostingPool
+
+    from searchapp.article import Article
+    from searchapp.engine import Indexer, IndexStore
+    from searchapp.engine.capture import FastSegmentWriter
+    from searchapp.engine.whoosh_compat import install_writer_patches
+
+    Indexer(IndexStore(tmp_path)).rebuild([Article("a", "T", "body")])
+    run = multiproc.SubWriterTask.run
+    install_writer_patches()
+    Indexer(IndexStore(tmp_path))
+    assert multiproc.SubWriterTask.run is run  # not wrapped again
+    assert multiproc.SegmentWriter is FastSegmentWriter
+    assert PostingPool._write_run.__module__ == "searchapp.engine.posting_runs"

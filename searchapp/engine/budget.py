@@ -16,6 +16,7 @@ import time
 
 from whoosh import query as wq
 
+from searchapp.engine import whoosh_compat
 from searchapp.engine.errors import QueryTimeout, QueryTooExpensive
 
 MAX_EXPANSIONS = 1_000  # indexed words one wildcard, prefix or range may stand for
@@ -75,7 +76,7 @@ def expand(q: wq.MultiTerm, reader, budget: Budget) -> list[bytes]:
     if isinstance(q, wq.Wildcard):
         candidates = _wildcard_candidates(q, reader, budget)
     else:
-        candidates = q._btexts(reader)
+        candidates = whoosh_compat.range_words(q, reader)
     words = []
     for i, btext in enumerate(candidates):
         if i % CHECK_EVERY == 0:
@@ -94,7 +95,7 @@ def is_match_all(q: wq.Query) -> bool:
 
 
 def _wildcard_candidates(q: wq.Wildcard, reader, budget: Budget):
-    prefix = q._find_prefix(q.text)
+    prefix = whoosh_compat.literal_prefix(q)
     if not prefix:
         raise QueryTooExpensive(
             f"'{shown(q)}': a wildcard cannot begin a word; put at least one letter first")

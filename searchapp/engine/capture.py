@@ -231,8 +231,3 @@ class FastMpWriter(multiproc.MpWriter, FastSegmentWriter):
                 task.join(TASK_STOP_SECONDS)
         finally:
             super().cancel()
-
-
-def install() -> None:
-    """Make the writer subprocesses of whoosh's MpWriter capture too."""
-    multiproc.SegmentWriter = FastSegmentWriter

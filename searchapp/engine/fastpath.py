@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
+from searchapp.engine import whoosh_compat
 from searchapp.engine.budget import Budget, expand, is_match_all
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.postings import Postings, PostingSource
@@ -65,7 +66,7 @@ class FastPath:
     def bm25(self, fieldname: str, postings: Postings) -> np.ndarray:
         """BM25 of one word in each document of its posting list (in `postings.ids` order)."""
         source, w = self.source, self.weighting
-        b = w._field_B.get(fieldname, w.B)
+        b = whoosh_compat.field_b(w, fieldname)
         documents, _ = source.live_frequency(postings)
         idf = robertson_idf(source.live_count, documents)
         average = source.average_length(
@@ -143,7 +144,7 @@ class _Evaluation:
             return mask, np.where(mask, scores + extra, 0.0)
         if isinstance(q, wq.Not):
             return ~self.eval(q.query, False)[0], np.zeros(self.n)
-        if q is wq.NullQuery or type(q).__name__ == "_NullQuery":
+        if whoosh_compat.is_null_query(q):
             return self._empty()
         raise _Unsupported(type(q).__name__)
 

@@ -17,12 +17,10 @@ from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import SubWriterTask
 from whoosh.writing import LockError
 
 from searchapp.article import Article
-from searchapp.children import die_with_parent
-from searchapp.engine import capture, posting_runs
+from searchapp.engine import whoosh_compat
 from searchapp.engine.capture import FastMpWriter, FastSegmentWriter
 from searchapp.engine.declared import FacetDeclaration, declarations
 from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
@@ -73,14 +71,6 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-_whoosh_task_run = SubWriterTask.run
-
-
-def _task_run_dying_with_parent(self: SubWriterTask) -> None:
-    die_with_parent()
-    _whoosh_task_run(self)
-
-
 def _commit(writer, ix) -> None:
     """Commit, or leave the index as it was: a commit that fails half-way (a merge that
     cannot carry a segment's arrays) must still release whoosh's lock."""
@@ -120,9 +110,7 @@ class Indexer:
         self.lock_wait = lock_wait
         self.segment_docs = segment_docs
         self.journal = Journal(store.root)
-        posting_runs.install()
-        capture.install()
-        SubWriterTask.run = _task_run_dying_with_parent
+        whoosh_compat.install_writer_patches()
 
     # -- rebuilds --------------------------------------------------------------------------
     def rebuild(

@@ -21,7 +21,7 @@ from whoosh.writing import PostingPool
 CHUNK = 10_000  # postings per pickle call: large enough to amortise, small enough for memory
 
 
-def _write_run(self: PostingPool, f: BinaryIO, items: Iterable[tuple]) -> None:
+def write_run(self: PostingPool, f: BinaryIO, items: Iterable[tuple]) -> None:
     iterator = iter(items)
     try:
         while chunk := list(islice(iterator, CHUNK)):
@@ -30,7 +30,7 @@ def _write_run(self: PostingPool, f: BinaryIO, items: Iterable[tuple]) -> None:
         f.close()
 
 
-def _read_run(self: PostingPool, path: str) -> Iterator[tuple]:
+def read_run(self: PostingPool, path: str) -> Iterator[tuple]:
     f = self._open_run(path)
     try:
         while True:
@@ -45,9 +45,3 @@ def _read_run(self: PostingPool, path: str) -> Iterator[tuple]:
     finally:
         f.close()
         self._remove_run(path)
-
-
-def install() -> None:
-    """Use chunked runs in every whoosh writer of this process (and processes it forks)."""
-    PostingPool._write_run = _write_run
-    PostingPool._read_run = _read_run

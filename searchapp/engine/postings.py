@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from searchapp.engine import whoosh_compat
 from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.segment_data import FieldArrays, SegmentData
 
@@ -75,26 +75,14 @@ def _no_check() -> None:
 def _whoosh_postings(segment, fieldname: str, btext: bytes, check: Callable[[], None]
                      ) -> tuple[np.ndarray, np.ndarray]:
     """One segment's postings read from whoosh, a block at a time (deleted ones included)."""
-    fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt)
     ids: list = []
     freqs: list = []
-    if hasattr(matcher, "_read_ids"):  # block postings
-        blocks = 0
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            freqs.extend(matcher._weights)
-            matcher._next_block()
-            blocks += 1
-            if blocks % BLOCKS_PER_CHECK == 0:
-                check()
-    else:  # short lists stored inline with the term
-        while matcher.is_active():
-            ids.append(matcher.id())
-            freqs.append(matcher.weight())
-            matcher.next()
+    for blocks, (block_ids, block_weights) in enumerate(
+            whoosh_compat.posting_blocks(segment, fieldname, btext), start=1):
+        ids.extend(block_ids)
+        freqs.extend(block_weights)
+        if blocks % BLOCKS_PER_CHECK == 0:
+            check()
     return np.asarray(ids, dtype=np.int32), np.asarray(freqs, dtype=np.float32)
 
 
@@ -102,21 +90,12 @@ def _whoosh_positions(segment, fieldname: str, btext: bytes, check: Callable[[],
                       ) -> list[list[int]]:
     """One segment's word positions from whoosh, posting by posting (a pickle each)."""
     fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt)
     values: list = []
-    if hasattr(matcher, "_read_values"):  # block postings
-        blocks = 0
-        while matcher.is_active():
-            matcher._read_values()
-            values.extend(matcher._values)
-            matcher._next_block()
-            blocks += 1
-            if blocks % BLOCKS_PER_CHECK == 0:
-                check()
-    else:
-        while matcher.is_active():
-            values.append(matcher.value())
-            matcher.next()
+    for blocks, block in enumerate(whoosh_compat.value_blocks(segment, fieldname, btext),
+                                   start=1):
+        values.extend(block)
+        if blocks % BLOCKS_PER_CHECK == 0:
+            check()
     decoded = []
     for i, value in enumerate(values):
         if i % (BLOCKS_PER_CHECK * 128) == 0:
@@ -269,7 +248,7 @@ class PostingSource:
                     parts.append(found)
                     continue
                 segment = leaf.reader
-                column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                column = whoosh_compat.lengths_column(segment, fieldname)
                 count = segment.doc_count_all()
                 raw = (np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
                        if column is not None else np.zeros(count, dtype=np.uint8))

@@ -7,8 +7,8 @@ from collections import Counter
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup, WildcardPlugin
-from whoosh.query.qcore import _NullQuery
 
+from searchapp.engine import whoosh_compat
 from searchapp.engine.errors import InvalidQuery
 from searchapp.engine.published import PublishedPlugin
 from searchapp.engine.schema import QUERY_FIELD_ALIASES, TEXT_FIELDS
@@ -68,7 +68,7 @@ class QueryText:
                 raise
             except Exception:  # whoosh raises many types on odd syntax; all mean "not syntax"
                 parsed = None
-        if parsed is None or isinstance(parsed, _NullQuery) or _has_errors(parsed):
+        if parsed is None or whoosh_compat.is_null_query(parsed) or _has_errors(parsed):
             words = _SYNTAX.sub(" ", text)
             parsed = self.plain.parse(words) if words.strip() else wq.NullQuery
         return _capped_boosts(self._weigh_repeats(_exclusions_apply_to_group(parsed), text))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
+from searchapp.engine import whoosh_compat
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.fastpath import top_documents
@@ -217,7 +218,7 @@ def _proximity(snap: Snapshot, words: dict[str, float], final: np.ndarray,
         counts, positions = source.positions_for(_FIELD, btext, docs[holds], budget.check_time)
         keys = np.repeat(np.flatnonzero(holds).astype(np.int64), counts) * _SHIFT + positions
         present.append((keys, robertson_idf(source.live_count, documents)))
-    k1, b = weighting.K1, weighting._field_B.get(_FIELD, weighting.B)
+    k1, b = weighting.K1, whoosh_compat.field_b(weighting, _FIELD)
     average = source.average_length(
         _FIELD, lambda: snap.fast.searcher.avg_field_length(_FIELD))
     norm = k1 * ((1 - b) + b * source.lengths(_FIELD)[docs] / average)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from searchapp.children import release_freed_memory
+from searchapp.engine import whoosh_compat
 from searchapp.engine.capture import CapturedFrequency, value_fields
 from searchapp.engine.declared import declarations
 from searchapp.engine.errors import IndexUnavailable
@@ -75,9 +76,8 @@ def _whoosh_values(segment, fieldname: str) -> SegmentValues:
     values: list[str] = []
     docs, value_ids = [], []
     if fieldname in segment.schema:
-        fmt = segment.schema[fieldname].format
         for term in segment.lexicon(fieldname):
-            matcher = segment._terms.matcher(fieldname, term, fmt)
+            matcher = whoosh_compat.term_matcher(segment, fieldname, term)
             ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
             if not len(ids):
                 continue
