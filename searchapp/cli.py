@@ -24,14 +24,12 @@ from searchapp.config import Settings
 from searchapp.engine import (
     BuildRefused,
     BuildStats,
-    IndexBusy,
+    EngineError,
     Indexer,
     IndexStore,
-    IndexUnavailable,
     Searcher,
 )
 from searchapp.engine.declared import FacetDeclaration, parse_declarations
-from searchapp.engine.replica import SyncFailed
 from searchapp.ingest import IngestReport, SourceError
 from searchapp.ingest.layouts import parse_field_map
 
@@ -432,8 +430,7 @@ def entry() -> int:
 def _run(args) -> int:
     try:
         return args.func(args)
-    except (IndexUnavailable, IndexBusy, BuildRefused, SourceError, ValueError,
-            ClusterUnavailable, SyncFailed, WorkerLost) as exc:
+    except (EngineError, SourceError, ValueError, ClusterUnavailable, WorkerLost) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:  # `searchapp index stats | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error

@@ -28,6 +28,7 @@ from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from searchapp.engine.declared import declarations
+from searchapp.engine.errors import EngineError
 from searchapp.engine.ranges import range_indices
 from searchapp.engine.segment_data import (
     STORY_FIELD,
@@ -83,7 +84,7 @@ class CapturedFrequency(Frequency):
             yield (word, len(positions), weights[word] * field_boost, pack_uint(len(positions)))
 
 
-class MissingArrays(RuntimeError):
+class MissingArrays(EngineError, RuntimeError):
     """A segment of an index whose positions live in arrays has lost its arrays."""
 
 

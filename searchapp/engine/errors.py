@@ -6,7 +6,13 @@ None of these is a bug: each says what the operator or the client can change.
 from __future__ import annotations
 
 
-class IndexUnavailable(LookupError):
+class EngineError(Exception):
+    """The root of every refusal the engine makes: a caller that does not care which one
+    (a CLI's last line of defence, a script) catches this; each also keeps the builtin base
+    it always had (LookupError, ValueError, RuntimeError), so older handlers still match."""
+
+
+class IndexUnavailable(EngineError, LookupError):
     """There is no generation that can be served (the API answers 503)."""
 
 
@@ -14,7 +20,7 @@ class IndexNotBuilt(IndexUnavailable):
     """There is no live generation yet: the index has never been built."""
 
 
-class IndexBusy(RuntimeError):
+class IndexBusy(EngineError, RuntimeError):
     """Another process holds the index's write lock for longer than we wait."""
 
 
@@ -22,11 +28,11 @@ class RebuildRunning(IndexBusy):
     """Another rebuild of the same index root is in progress."""
 
 
-class BuildRefused(RuntimeError):
+class BuildRefused(EngineError, RuntimeError):
     """A finished build was not switched live (nothing indexed, or a large shrink)."""
 
 
-class InvalidQuery(ValueError):
+class InvalidQuery(EngineError, ValueError):
     """The query text cannot be answered as written (the API answers 422 naming `q`)."""
 
 
@@ -34,7 +40,7 @@ class QueryTooExpensive(InvalidQuery):
     """A wildcard, prefix or range matches more indexed words than a request may expand."""
 
 
-class QueryTimeout(RuntimeError):
+class QueryTimeout(EngineError, RuntimeError):
     """The request used up its time budget (the API answers 503: narrow it or retry)."""
 
 
@@ -43,7 +49,7 @@ class TooManyBuckets(InvalidQuery):
     centuries of outlier dates)."""
 
 
-class InvalidParameter(ValueError):
+class InvalidParameter(EngineError, ValueError):
     """A request parameter this index cannot answer (the API answers 422 naming it)."""
 
     def __init__(self, parameter: str, message: str):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from searchapp.engine.errors import IndexUnavailable
+from searchapp.engine.errors import EngineError, IndexUnavailable
 from searchapp.engine.store import GENERATION_PREFIX, IndexStore, fsync_dir, umasked
 
 MANIFEST_NAME = "sync-manifest.json"
@@ -43,7 +43,7 @@ MAX_ATTEMPTS = 5
 _SKIPPED = ("MAIN_WRITELOCK",)  # whoosh's lock file: the copy is nobody's writer
 
 
-class SyncFailed(RuntimeError):
+class SyncFailed(EngineError, RuntimeError):
     """A sync that could not finish; the destination still serves what it served."""
 
 
