@@ -15,11 +15,12 @@ with a long published record close the gap, each measured in `bench/relevance.py
   "wing" in one paragraph and "flutter" in another. Büttcher et al.'s all-pairs variant
   (SIGIR 2006) lost 2-7 points of nDCG@10 on CISI's long queries, so it was not kept.
 - **Feedback** (RM3, Lavrenko & Croft 2001; Abdul-Jaleel et al. 2004): the words of the
-  top `FEEDBACK_DOCS` results, weighted by how often they occur there and by how well each
-  of those documents scored, make a second query of `FEEDBACK_TERMS` words whose BM25 is
-  added to the first. It runs only for a question-like query: `FEEDBACK_MIN_WORDS` or more
-  distinct plain words, no phrase, field, wildcard or operator (a short or exact query says
-  what it wants; expanding it drifts), and it never adds matches, only re-orders them.
+  top `FEEDBACK_DOCS` results, weighted by how often they occur there and by each
+  document's likelihood (exp of its score over `FEEDBACK_TEMPERATURE`), make a second
+  query of `FEEDBACK_TERMS` words whose BM25 is added to the first. It runs only for a
+  question-like query: `FEEDBACK_MIN_WORDS` or more distinct plain words, no phrase, field,
+  wildcard or operator (a short or exact query says what it wants; expanding it drifts),
+  and it never adds matches, only re-orders them.
 
 Every part is additive, so `explain` can list them and they sum to the score. The settings
 were chosen once on Cranfield and CISI together and hold for every index: nothing is set
@@ -28,6 +29,7 @@ per collection. `rank=bm25` turns both off.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -48,6 +50,7 @@ PAIR_WINDOW = 8  # positions apart (stop words not counted), SDM's unordered win
 FEEDBACK_DOCS = 5
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 1.0  # the feedback query's weight against the original's (RM3's 1-λ : λ)
+FEEDBACK_TEMPERATURE = 5.0  # BM25 points that make a feedback document e times heavier
 FEEDBACK_MIN_WORDS = 3
 FEEDBACK_READ_CHARS = 20_000  # of each feedback article: a long one adds nothing past this
 _FIELD = "text"  # headline and body: positions and feedback words come from here
@@ -242,14 +245,20 @@ def _proximity(snap: Snapshot, words: dict[str, float], final: np.ndarray,
 def _feedback_terms(snap: Snapshot, scores: np.ndarray, final: np.ndarray,
                     words: dict[str, float], budget: Budget) -> list[tuple[str, float]]:
     """RM3's expansion: P(w|R) over the top documents, the best `FEEDBACK_TERMS` words,
-    weighted so the expansion weighs `FEEDBACK_WEIGHT` times the original query."""
-    top = top_documents(scores, final, 0, FEEDBACK_DOCS)
-    total = sum(score for _, score in top)
-    if total <= 0:
+    weighted so the expansion weighs `FEEDBACK_WEIGHT` times the original query.
+
+    P(D|Q) is exp(score / FEEDBACK_TEMPERATURE), normalised, as a relevance model weighs
+    documents by their query likelihood (BM25 standing in for the log-likelihood): the
+    first result counts more than the fifth, by how much better it scored."""
+    top = [(d, score) for d, score in top_documents(scores, final, 0, FEEDBACK_DOCS)
+           if score > 0]
+    if not top:
         return []
+    likelihoods = [math.exp((score - top[0][1]) / FEEDBACK_TEMPERATURE) for _, score in top]
+    total = sum(likelihoods)
     analyzer = snap.query_text.analyzer
     relevance: Counter = Counter()
-    for docnum, score in top:
+    for (docnum, _), likelihood in zip(top, likelihoods, strict=True):
         budget.check_time()
         stored = snap.searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"[:FEEDBACK_READ_CHARS]
@@ -257,7 +266,7 @@ def _feedback_terms(snap: Snapshot, scores: np.ndarray, final: np.ndarray,
                          if any(char.isalpha() for char in token.text))
         length = sum(counts.values())
         for word, count in counts.items():
-            relevance[word] += (score / total) * count / length
+            relevance[word] += (likelihood / total) * count / length
     best = relevance.most_common(FEEDBACK_TERMS)
     mass = sum(p for _, p in best)
     if mass <= 0:
