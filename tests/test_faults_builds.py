@@ -26,6 +26,9 @@ from tests.servers import ROOT, cli, descendants
 pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
 
 SAMPLE_COUNT = 5
+# A rebuild held with SIGSTOP as soon as its generation exists: it needs to last only until
+# then, and every article more is time the test waits once the refusal is checked.
+HELD_BUILD_ARTICLES = 4_000
 
 
 def live(index_dir: Path) -> tuple[str, int]:
@@ -208,7 +211,7 @@ def test_add_and_delete_during_a_rebuild_are_not_lost(tmp_path):
     index_dir = tmp_path / "index"
     old = generated(tmp_path / "old.jsonl", 100, prefix="old")
     build_index(IndexStore(index_dir), [old], workers=1)
-    source = generated(tmp_path / "big.jsonl", 20_000)
+    source = generated(tmp_path / "big.jsonl", HELD_BUILD_ARTICLES)
     with open(source, "a", encoding="utf-8") as handle:  # the rebuild also has old0..old99
         handle.write(old.read_text())
     extra = write_jsonl(tmp_path / "extra.jsonl", [{
@@ -234,14 +237,14 @@ def test_add_and_delete_during_a_rebuild_are_not_lost(tmp_path):
     assert build.returncode == 0, err
     assert "replayed: 2 changes" in out
     searcher = Searcher(IndexStore(index_dir))
-    assert searcher.doc_count() == 20_000 + 100 - 1 + 1
+    assert searcher.doc_count() == HELD_BUILD_ARTICLES + 100 - 1 + 1
     assert searcher.article("breaking") is not None
     assert searcher.article("old7") is None
     assert searcher.search(SearchRequest(q="zanzibarite")).total == 1
 
 
 def test_a_second_rebuild_at_the_same_time_is_refused(live_index, tmp_path):
-    source = generated(tmp_path / "big.jsonl", 20_000)
+    source = generated(tmp_path / "big.jsonl", HELD_BUILD_ARTICLES)
     build = _start_build(source, live_index)
     try:
         _wait_for(lambda: len(generation_names(live_index)) > 1)
@@ -256,7 +259,7 @@ def test_a_second_rebuild_at_the_same_time_is_refused(live_index, tmp_path):
         if build.poll() is None:
             build.kill()
     assert build.returncode == 0
-    assert live(live_index)[1] == 20_000
+    assert live(live_index)[1] == HELD_BUILD_ARTICLES
 
 
 def test_damaged_and_hostile_sources_are_reported_and_skipped(live_index, tmp_path):
