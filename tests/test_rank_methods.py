@@ -70,6 +70,8 @@ def test_feedback_adds_words_of_the_top_documents_only(searcher):
         words_of_top.update(t.text for t in analyzer(f"{article.title}\n{article.body}"))
     terms = {t.term for h in result.hits for t in h.explanation.feedback_terms}
     assert "morain" in terms
+    shown = {t.term: t.word for h in result.hits for t in h.explanation.feedback_terms}
+    assert shown["morain"] == "moraine" and shown["glacier"] == "glacier"  # as written
     assert terms <= set(words_of_top)
     assert "xylophon" not in terms  # only in the weaker matches
     # Feedback re-orders the query's matches; it never adds one.

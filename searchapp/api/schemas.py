@@ -157,6 +157,8 @@ class CopiesSchema(Schema):
 
 class FeedbackTermSchema(Schema):
     term = fields.String(metadata={"description": "The word as indexed (stemmed)."})
+    word = fields.String(metadata={"description": "The word as the top results most often "
+                                                  "write it (lowercased)."})
     weight = fields.Float(metadata={"description": "Its weight in the feedback query."})
     score = fields.Float(metadata={"description": "What it adds to this hit's score."})
 

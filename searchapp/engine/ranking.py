@@ -66,6 +66,7 @@ class Ranked:
     proximity: np.ndarray | None = None
     feedback: np.ndarray | None = None
     feedback_terms: list[tuple[str, float]] = field(default_factory=list)
+    feedback_words: dict[str, str] = field(default_factory=dict)  # term: as the text has it
 
 
 def rank_matches(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndarray | None,
@@ -92,7 +93,8 @@ def rank(snap: Snapshot, q: wq.Query, final: np.ndarray, bm25: np.ndarray, metho
         ranked.proximity = _proximity(snap, words, final, bm25, budget)
         scores = scores + ranked.proximity
     if method in ("best", "feedback") and _question_like(q, words):
-        ranked.feedback_terms = _feedback_terms(snap, scores, final, words, budget)
+        ranked.feedback_terms, ranked.feedback_words = _feedback_terms(
+            snap, scores, final, words, budget)
         if ranked.feedback_terms:
             ranked.feedback = feedback_scores(snap, ranked.feedback_terms, budget) * final
             scores = scores + ranked.feedback
@@ -122,7 +124,8 @@ def explanations(snap: Snapshot, q: wq.Query, ranked: Ranked, docnums: list[int]
                 for word, weight in ranked.feedback_terms]
     out = {}
     for docnum in docnums:
-        terms = [FeedbackTerm(word, round(weight, 4), round(scores.get(docnum, 0.0), 4))
+        terms = [FeedbackTerm(word, ranked.feedback_words.get(word, word), round(weight, 4),
+                              round(scores.get(docnum, 0.0), 4))
                  for word, weight, scores in per_term]
         out[docnum] = Explanation(
             bm25={name: round(float(scores[docnum]), 4) for name, scores in per_field.items()},
@@ -243,9 +246,11 @@ def _proximity(snap: Snapshot, words: dict[str, float], final: np.ndarray,
 
 # -- feedback -----------------------------------------------------------------------------
 def _feedback_terms(snap: Snapshot, scores: np.ndarray, final: np.ndarray,
-                    words: dict[str, float], budget: Budget) -> list[tuple[str, float]]:
+                    words: dict[str, float], budget: Budget
+                    ) -> tuple[list[tuple[str, float]], dict[str, str]]:
     """RM3's expansion: P(w|R) over the top documents, the best `FEEDBACK_TERMS` words,
-    weighted so the expansion weighs `FEEDBACK_WEIGHT` times the original query.
+    weighted so the expansion weighs `FEEDBACK_WEIGHT` times the original query; and for
+    each (a stem, as indexed) the form the documents use most, for people to read.
 
     P(D|Q) is exp(score / FEEDBACK_TEMPERATURE), normalised, as a relevance model weighs
     documents by their query likelihood (BM25 standing in for the log-likelihood): the
@@ -253,23 +258,28 @@ def _feedback_terms(snap: Snapshot, scores: np.ndarray, final: np.ndarray,
     top = [(d, score) for d, score in top_documents(scores, final, 0, FEEDBACK_DOCS)
            if score > 0]
     if not top:
-        return []
+        return [], {}
     likelihoods = [math.exp((score - top[0][1]) / FEEDBACK_TEMPERATURE) for _, score in top]
     total = sum(likelihoods)
     analyzer = snap.query_text.analyzer
     relevance: Counter = Counter()
+    forms: dict[str, Counter] = {}
     for (docnum, _), likelihood in zip(top, likelihoods, strict=True):
         budget.check_time()
         stored = snap.searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"[:FEEDBACK_READ_CHARS]
-        counts = Counter(token.text for token in analyzer(text)
-                         if any(char.isalpha() for char in token.text))
+        counts: Counter = Counter()
+        for token in analyzer(text, keeporiginal=True):
+            if any(char.isalpha() for char in token.text):
+                counts[token.text] += 1
+                forms.setdefault(token.text, Counter())[token.original.lower()] += 1
         length = sum(counts.values())
         for word, count in counts.items():
             relevance[word] += (likelihood / total) * count / length
     best = relevance.most_common(FEEDBACK_TERMS)
     mass = sum(p for _, p in best)
     if mass <= 0:
-        return []
+        return [], {}
     scale = FEEDBACK_WEIGHT * sum(words.values()) / mass
-    return [(word, p * scale) for word, p in best]
+    return ([(word, p * scale) for word, p in best],
+            {word: forms[word].most_common(1)[0][0] for word, _ in best})

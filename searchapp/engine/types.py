@@ -59,6 +59,7 @@ class Copies:
 @dataclass
 class FeedbackTerm:
     term: str  # as indexed (stemmed)
+    word: str  # as the top results most often write it
     weight: float  # in the feedback query
     score: float  # what it adds to this hit
 

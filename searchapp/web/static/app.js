@@ -367,7 +367,7 @@ function whyText(score, parts) {
     [parts.bm25.title, "in the headline"],
     [parts.proximity, "query words near each other"],
     [parts.feedback, "words of the top results" + (parts.feedback_terms.length
-      ? ` (${parts.feedback_terms.slice(0, 6).map((t) => t.term).join(", ")})` : "")],
+      ? ` (${parts.feedback_terms.slice(0, 6).map((t) => t.word).join(", ")})` : "")],
   ].filter(([value]) => value > 0);
   return `Score ${fmt(score)} = ` + terms.map(([value, what]) => `${fmt(value)} ${what}`)
     .join(" + ");
