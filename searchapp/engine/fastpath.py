@@ -63,17 +63,24 @@ class FastPath:
         btext = text if isinstance(text, bytes) else field_.to_bytes(text)
         return self.source.postings(fieldname, btext, *(check,) if check else ())
 
+    def idf(self, postings: Postings) -> float:
+        """The Robertson idf of a word over the live documents."""
+        documents, _ = self.source.live_frequency(postings)
+        return robertson_idf(self.source.live_count, documents)
+
+    def saturation(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """BM25's K for each of `docs`: k1 * (1 - b + b * length / average length)."""
+        w = self.weighting
+        b = whoosh_compat.field_b(w, fieldname)
+        average = self.source.average_length(
+            fieldname, lambda: self.searcher.avg_field_length(fieldname))
+        return w.K1 * ((1 - b) + b * self.source.lengths(fieldname)[docs] / average)
+
     def bm25(self, fieldname: str, postings: Postings) -> np.ndarray:
         """BM25 of one word in each document of its posting list (in `postings.ids` order)."""
-        source, w = self.source, self.weighting
-        b = whoosh_compat.field_b(w, fieldname)
-        documents, _ = source.live_frequency(postings)
-        idf = robertson_idf(source.live_count, documents)
-        average = source.average_length(
-            fieldname, lambda: self.searcher.avg_field_length(fieldname))
-        lengths = source.lengths(fieldname)[postings.ids]
         tf = postings.freqs
-        return idf * (tf * (w.K1 + 1)) / (tf + w.K1 * ((1 - b) + b * lengths / average))
+        return self.idf(postings) * (tf * (self.weighting.K1 + 1)) / (
+            tf + self.saturation(fieldname, postings.ids))
 
     def evaluate(self, q: wq.Query, budget: Budget | None = None,
                  only_field: str | None = None) -> Evaluated | None:
@@ -198,12 +205,9 @@ class _Evaluation:
         source = self.fast.source
         postings = source.postings(q.fieldname, btext, self.budget.check_time)
         mask[postings.ids] = True
-        if not self._scores(q.fieldname):
-            pass
-        elif field_.scorable:
-            scores[postings.ids] = self.fast.bm25(q.fieldname, postings) * q.boost
-        else:
-            scores[postings.ids] = postings.freqs * q.boost
+        if self._scores(q.fieldname):
+            scores[postings.ids] = q.boost * (
+                self.fast.bm25(q.fieldname, postings) if field_.scorable else postings.freqs)
         return mask, scores
 
     def _phrase(self, q: wq.Phrase, positive: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -36,11 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine import whoosh_compat
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.fastpath import top_documents
-from searchapp.engine.scoring import robertson_idf
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
 
@@ -205,7 +203,7 @@ def _proximity(snap: Snapshot, words: dict[str, float], final: np.ndarray,
     """The pair score of the top BM25 matches, zero elsewhere: for each two words next to
     each other in the query, how often they occur within `PAIR_WINDOW` positions of each
     other, saturated like a term frequency and weighted by the rarer word's idf."""
-    source, weighting = snap.fast.source, snap.fast.weighting
+    source = snap.fast.source
     out = np.zeros(len(bm25))
     docs = np.sort(np.asarray([d for d, _ in top_documents(bm25, final, 0, PROXIMITY_WINDOW)],
                               dtype=np.int64))
@@ -220,14 +218,11 @@ def _proximity(snap: Snapshot, words: dict[str, float], final: np.ndarray,
             continue
         postings = source.postings(_FIELD, btext, budget.check_time)
         holds = np.isin(docs, postings.ids, assume_unique=True)
-        documents, _ = source.live_frequency(postings)
         counts, positions = source.positions_for(_FIELD, btext, docs[holds], budget.check_time)
         keys = np.repeat(np.flatnonzero(holds).astype(np.int64), counts) * _SHIFT + positions
-        present.append((keys, robertson_idf(source.live_count, documents)))
-    k1, b = weighting.K1, whoosh_compat.field_b(weighting, _FIELD)
-    average = source.average_length(
-        _FIELD, lambda: snap.fast.searcher.avg_field_length(_FIELD))
-    norm = k1 * ((1 - b) + b * source.lengths(_FIELD)[docs] / average)
+        present.append((keys, snap.fast.idf(postings)))
+    k1 = snap.fast.weighting.K1
+    norm = snap.fast.saturation(_FIELD, docs)
     total = np.zeros(len(docs))
     for first, second in zip(present[:-1], present[1:], strict=True):
         if first is None or second is None or not len(first[0]) or not len(second[0]):
