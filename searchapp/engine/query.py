@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup, WildcardPlugin
@@ -88,6 +89,20 @@ class QueryText:
                     and leaf.text in repeated:
                 leaf.boost *= counts[leaf.text]
         return q
+
+
+def positive_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """The leaf queries that add matches: not those under NOT or the excluded side of
+    AND NOT (what snippets highlight and what ranking weighs)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from positive_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from positive_leaves(child)
 
 
 def _exclusions_apply_to_group(q: wq.Query) -> wq.Query:

@@ -39,6 +39,7 @@ from whoosh import query as wq
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import InvalidParameter
 from searchapp.engine.fastpath import top_documents
+from searchapp.engine.query import positive_leaves
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
 
@@ -161,15 +162,7 @@ def _text_words(q: wq.Query) -> dict[str, float]:
 
 
 def _positive_terms(q: wq.Query):
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _positive_terms(q.a)
-    elif isinstance(q, wq.Term):
-        yield q
-    elif not q.is_leaf():
-        for child in q.children():
-            yield from _positive_terms(child)
+    return (leaf for leaf in positive_leaves(q) if isinstance(leaf, wq.Term))
 
 
 def _question_like(q: wq.Query, words: dict[str, float]) -> bool:

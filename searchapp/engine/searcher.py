@@ -35,6 +35,7 @@ from searchapp.engine.matching import (
     filter_masks,
     matching,
 )
+from searchapp.engine.query import positive_leaves
 from searchapp.engine.ranking import Ranked, explanations, rank_matches
 from searchapp.engine.research import export_order, ordered, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
@@ -54,19 +55,6 @@ from searchapp.engine.types import (
     Timeline,
     TimelineRequest,
 )
-
-
-def _positive_leaves(q: wq.Query):
-    """Leaf queries that add matches; the words of NOT clauses are not highlighted."""
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _positive_leaves(q.a)
-    elif q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from _positive_leaves(child)
 
 
 def _day(number: int) -> date:
@@ -340,7 +328,7 @@ class Searcher:
         """
         reader = snap.searcher.reader()
         found = set()
-        for leaf in _positive_leaves(q):
+        for leaf in positive_leaves(q):  # the words of NOT clauses are not highlighted
             if not isinstance(leaf, (wq.Term, wq.Phrase)):
                 continue
             for field, text in leaf.expanded_terms(reader, phrases=True):
