@@ -44,20 +44,17 @@ class Journal:
     def _append(self, entries: list[dict]) -> None:
         if not entries:
             return
-        with open(self.path, "a+", encoding="utf-8") as handle:
-            if handle.tell() and not self._ends_with_newline():
-                # An append killed mid-line left it torn: end it, so this entry is not glued
-                # onto it and lost with it when the rebuild replays the file.
-                handle.write("\n")
-            for entry in entries:
-                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        lines = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+        with open(self.path, "ab+") as handle:  # appends land at the end whatever is read
+            if handle.seek(0, os.SEEK_END):
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    # An append killed mid-line left it torn: end it, so this entry is not
+                    # glued onto it and lost with it when the rebuild replays the file.
+                    lines = "\n" + lines
+            handle.write(lines.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-
-    def _ends_with_newline(self) -> bool:
-        with open(self.path, "rb") as raw:
-            raw.seek(-1, os.SEEK_END)
-            return raw.read(1) == b"\n"
 
     def upserted(self, articles: list[Article]) -> None:
         self._append([{"op": "upsert", "article": _article_record(a)} for a in articles])
