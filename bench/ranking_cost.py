@@ -16,10 +16,9 @@ import argparse
 import random
 import statistics
 import time
-from datetime import date
 
 from bench.other_engines import words
-from bench.scale import percentiles, query_set
+from bench.scale import mix_request, percentiles, query_set
 from bench.table import print_table
 from bench.workloads import WORK, prepared_index
 from searchapp.engine import IndexStore, Searcher
@@ -32,10 +31,7 @@ QUESTIONS = 50
 
 
 def request(query: dict, rank: tuple[str, bool]) -> SearchRequest:
-    return SearchRequest(
-        q=query["q"], outlets=[query["outlet"]] if query.get("outlet") else [],
-        date_from=date.fromisoformat(query["date_from"]) if query.get("date_from") else None,
-        per_page=10, facet_size=10, date_interval="month", rank=rank[0], explain=rank[1])
+    return mix_request(query, rank=rank[0], explain=rank[1])
 
 
 def headline_questions(index_dir, count: int, seed: int = 5) -> list[dict]:

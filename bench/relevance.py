@@ -167,8 +167,7 @@ def news_rows(corpus: Path, count: int, work: Path) -> list[list]:
         store = IndexStore(work / "index")
         print(f"[news] indexing {corpus.name} without people (a few minutes) ...", flush=True)
         build_index(store, [corpus], people=False)
-    stories = _stories(store)
-    docs = [{**d, "story": stories.get(d["id"], "")} for d in stored_articles(store.root)]
+    docs = list(stored_articles(store.root))
     queries = headline_queries(docs, count)
     results = {f"searchapp rank={m}": headline_measures(queries, ours(store, m, NEWS_DEPTH))
                for m in METHODS}
@@ -186,13 +185,6 @@ def news_rows(corpus: Path, count: int, work: Path) -> list[list]:
     rows.append(["AllSides", f"(relevant per query: {copies:.2f} articles on average)",
                  "", "", "", ""])
     return rows
-
-
-def _stories(store: IndexStore) -> dict[str, str]:
-    from searchapp.engine.snapshots import open_snapshot
-
-    snap = open_snapshot(store, {})
-    return {stored["id"]: stored.get("story", "") for stored in snap.searcher.all_stored_fields()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,8 @@ QUERIES = 200
 
 
 def stored_articles(index_dir: Path):
-    """The indexed articles as the other engines get them (same text, outlet, people)."""
+    """The indexed articles as the other engines get them (same text, outlet, people), and
+    each one's story (bench.relevance's headline judgments)."""
     snap = open_snapshot(IndexStore(index_dir), {})
     columns = snap.columns
     for docnum in map(int, columns.live.nonzero()[0]):
@@ -57,7 +58,8 @@ def stored_articles(index_dir: Path):
         people = [columns.person.display(p) for p in split_list(stored.get("people"))]
         yield {"id": stored["id"], "title": stored.get("title", ""), "body": stored.get("body", ""),
                "outlet": stored.get("outlet", ""), "people": list(dict.fromkeys(people)),
-               "day": None if day == NO_DAY else (EPOCH + timedelta(days=day)).isoformat()}
+               "day": None if day == NO_DAY else (EPOCH + timedelta(days=day)).isoformat(),
+               "story": stored.get("story", "")}
 
 
 # ---- the query set ----------------------------------------------------------------------
@@ -91,11 +93,16 @@ def query_set(index_dir: Path, seed: int = 7) -> list[dict]:
 
 
 # ---- engines ----------------------------------------------------------------------------
-def run_ours(searcher: Searcher, query: dict) -> None:
-    searcher.search(SearchRequest(
+def mix_request(query: dict, **options) -> SearchRequest:
+    """A query of the mix as the page asks it: top 10, three facets, its filter if any."""
+    return SearchRequest(
         q=query["q"], outlets=[query["outlet"]] if query.get("outlet") else [],
         date_from=date.fromisoformat(query["date_from"]) if query.get("date_from") else None,
-        per_page=10, facet_size=10, date_interval="month"))
+        per_page=10, facet_size=10, date_interval="month", **options)
+
+
+def run_ours(searcher: Searcher, query: dict) -> None:
+    searcher.search(mix_request(query))
 
 
 def naive_whoosh(searcher: Searcher):
