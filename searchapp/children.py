@@ -98,7 +98,8 @@ def run_niced(run: Callable[[], int], nice: int, own_group: bool = True) -> int:
     autogroups `run` goes to a forked child in a session of its own, whose group niceness
     it sets (/proc/self/autogroup), leaving the caller's terminal session as it was. The
     parent forwards SIGINT, SIGTERM and SIGHUP to it (the terminal's Ctrl-C reaches only the
-    parent now), and the child dies with the parent. `own_group=False` (a caller that is not
+    parent now), suspends it with itself on Ctrl-Z (SIGTSTP) and resumes it on SIGCONT, and
+    the child dies with the parent. `own_group=False` (a caller that is not
     the command's own process, such as a test calling the CLI in-process) only renices."""
     if nice <= 0 or not own_group or not autogroups_enabled():
         return _niced(run, nice)
@@ -122,6 +123,9 @@ def run_niced(run: Callable[[], int], nice: int, own_group: bool = True) -> int:
             os._exit(code)
     previous = {sig: signal.signal(sig, lambda signum, _frame: os.kill(pid, signum))
                 for sig in FORWARDED_SIGNALS}
+    previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, lambda *_: _suspend_both(pid))
+    previous[signal.SIGCONT] = signal.signal(signal.SIGCONT,
+                                             lambda *_: os.kill(pid, signal.SIGCONT))
     try:
         _, status = os.waitpid(pid, 0)
     finally:
@@ -129,6 +133,17 @@ def run_niced(run: Callable[[], int], nice: int, own_group: bool = True) -> int:
             signal.signal(sig, handler)
     code = os.waitstatus_to_exitcode(status)
     return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
+
+
+def _suspend_both(child: int) -> None:
+    """Ctrl-Z (SIGTSTP) on a command whose work runs in a child of its own session: stop the
+    child, then this process, so the terminal's job is suspended as a whole; SIGCONT (`fg`,
+    `bg`) is forwarded to the child. Without it the shell said "Stopped" while the build
+    ran on, and went live, in its own session. SIGSTOP, not SIGTSTP, stops this process:
+    the kernel drops SIGTSTP in an orphaned process group (a command started from a script
+    whose shell has exited)."""
+    os.kill(child, signal.SIGSTOP)
+    os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def _niced(run: Callable[[], int], nice: int) -> int:

@@ -21,12 +21,12 @@ from searchapp.engine.types import SearchRequest
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
-from tests.servers import ROOT, cli, descendants
+from tests.servers import ROOT, children, cli, descendants
 
 pytestmark = pytest.mark.slow  # builds, servers or faults: seconds each
 
 SAMPLE_COUNT = 5
-# A rebuild held with SIGSTOP as soon as its generation exists: it needs to last only until
+# A rebuild held with Ctrl-Z as soon as its generation exists: it needs to last only until
 # then, and every article more is time the test waits once the refusal is checked.
 HELD_BUILD_ARTICLES = 4_000
 
@@ -140,6 +140,23 @@ def _wait_for(predicate, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
+def _state(pid: int) -> str:
+    """The process's one-letter state from /proc (T: stopped), or "" once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _suspend(build: subprocess.Popen) -> None:
+    """Ctrl-Z the build as a terminal would (SIGTSTP) and wait until it is held: the command
+    and, with autogroups, the child of its own session that does the work."""
+    build.send_signal(signal.SIGTSTP)
+    held = [build.pid] + (children(build.pid)[:1] if autogroups_enabled() else [])
+    _wait_for(lambda: all(_state(pid) == "T" for pid in held), seconds=10)
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -220,7 +237,7 @@ def test_add_and_delete_during_a_rebuild_are_not_lost(tmp_path):
     build = _start_build(source, index_dir)
     try:
         _wait_for(lambda: len(generation_names(index_dir)) > 1)
-        build.send_signal(signal.SIGSTOP)  # hold the rebuild mid-way while others write
+        _suspend(build)  # hold the rebuild mid-way while others write
         try:
             added = cli("index", "add", str(extra), "--index-dir", str(index_dir))
             deleted = cli("index", "delete", "old7", "--index-dir", str(index_dir))
@@ -248,7 +265,7 @@ def test_a_second_rebuild_at_the_same_time_is_refused(live_index, tmp_path):
     build = _start_build(source, live_index)
     try:
         _wait_for(lambda: len(generation_names(live_index)) > 1)
-        build.send_signal(signal.SIGSTOP)
+        _suspend(build)
         try:
             one_line_error(cli("index", "build", "--index-dir", str(live_index)),
                            "another rebuild")
