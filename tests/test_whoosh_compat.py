@@ -66,23 +66,58 @@ def test_the_spacy_pin_is_the_bundled_models_range():
         assert (probe in pin) == (probe in wanted), probe
 
 
-# The private whoosh names the engine reads: only whoosh_compat.py may spell them (capture.py
-# overrides writer methods by name in its subclasses: `super()._finalize_segment()`).
+# The private whoosh names the engine reads: only whoosh_compat.py may spell them.
 WHOOSH_PRIVATE = re.compile(
     r"\._(terms|perdoc|cached_reader|read_ids|read_weights|read_values|next_block|ids\b|"
     r"weights\b|values\b|field_B|btexts|find_prefix|write_run|read_run)|_NullQuery|_lenfield|"
     r"SubWriterTask\.run|multiproc\.SegmentWriter\s*=")
+# What the issue's `grep -rn "\._[a-z]" searchapp/` may find outside the compat module: our
+# own attributes (self._x, cls._x) and os._exit.
+PRIVATE_ACCESS = re.compile(r"(\w+|\))\._[a-z]")
+OWN_RECEIVERS = {"self", "cls", "os"}
+
+
+def _outside_compat():
+    for path in sorted((ROOT / "searchapp").rglob("*.py")):
+        if path.name != "whoosh_compat.py":
+            yield path, path.read_text(encoding="utf-8").splitlines()
 
 
 def test_only_the_compat_module_touches_whoosh_internals():
     found = []
-    for path in (ROOT / "searchapp").rglob("*.py"):
-        if path.name == "whoosh_compat.py":
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if WHOOSH_PRIVATE.search(line.replace("self._", "self.")):
+    for path, lines in _outside_compat():
+        for number, line in enumerate(lines, 1):
+            code = line.split("#", 1)[0]
+            receivers = {m.group(1) for m in PRIVATE_ACCESS.finditer(code)}
+            if WHOOSH_PRIVATE.search(code.replace("self._", "self.")) or (
+                    receivers - OWN_RECEIVERS):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_our_subclasses_of_whoosh_classes_never_use_a_whoosh_private_name():
+    """`self._x` in a subclass of a whoosh class is ours only if whoosh has no `_x`."""
+    import importlib
+    import inspect
+
+    clashes = []
+    for path, _ in _outside_compat():
+        if "engine" not in path.parts:
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and cls.__module__ == name):
+                continue
+            whoosh_bases = [b for b in cls.__mro__ if b.__module__.startswith("whoosh")]
+            if not whoosh_bases:
+                continue
+            theirs = {attr for base in whoosh_bases for attr in vars(base)}
+            theirs |= set(re.findall(r"self\.(_[a-z]\w*)", "".join(
+                inspect.getsource(base) for base in whoosh_bases if base is not object)))
+            ours = set(re.findall(r"self\.(_[a-z]\w*)", inspect.getsource(cls)))
+            clashes += [f"{name}.{cls.__name__}.{attr}" for attr in ours & theirs]
+    assert clashes == []
 
 
 def test_the_writer_patches_are_installed_once(tmp_path):

@@ -25,7 +25,6 @@ import numpy as np
 from whoosh import multiproc
 from whoosh.formats import Frequency, tokens
 from whoosh.system import pack_uint
-from whoosh.writing import SegmentWriter
 
 from searchapp.engine.declared import declarations
 from searchapp.engine.errors import EngineError
@@ -40,6 +39,7 @@ from searchapp.engine.segment_data import (
     story_number,
     write_segment,
 )
+from searchapp.engine.whoosh_compat import HookedSegmentWriter
 from searchapp.enrich.names import VARIANT_KEY_VERSION, variant_key
 
 VALUE_FIELDS = ("outlet", "people", "day")
@@ -88,7 +88,7 @@ class MissingArrays(EngineError, RuntimeError):
     """A segment of an index whose positions live in arrays has lost its arrays."""
 
 
-class FastSegmentWriter(SegmentWriter):
+class FastSegmentWriter(HookedSegmentWriter):
     """whoosh's SegmentWriter, writing the segment's arrays next to it."""
 
     def __init__(self, ix, *args, **kwargs):
@@ -159,53 +159,18 @@ class FastSegmentWriter(SegmentWriter):
             capture.add_pairs(segment_values.values, new_docs[keep],
                               np.asarray(segment_values.value_ids)[keep])
 
-    def _flush_segment(self):
-        """whoosh's _flush_segment, with each field's document lengths read once for the
-        segment instead of once per posting (add_postings asks for the length of every
-        posting's document: 800,000 column reads for 2,000 articles, 14% of a writer's
-        time). The same values: whoosh's own reader answers each the first time."""
-        self.perdocwriter.close()
-        lengths = (_SegmentLengths(self.per_document_reader())
-                   if self.codec.length_stats else None)
-        postings = self.pool.iter_postings()
-        self.fieldwriter.add_postings(self.schema, lengths, postings)
-        self.fieldwriter.close()
-        if lengths is not None:
-            lengths.close()
-
-    def _finalize_segment(self):
-        segment = super()._finalize_segment()
+    def segment_finished(self, segment) -> None:
+        """Write the finished segment's arrays next to whoosh's files."""
         if self._positional:
             story = (np.frombuffer(self._story, dtype=np.int64)
                      if self._story is not None else None)
             write_segment(self._folder, segment.segid, segment.doc_count_all(),
                           self._positional, self._values,
                           {"people": (variant_key, VARIANT_KEY_VERSION)}, story)
-        return segment
 
-    def _commit_toc(self, segments):
-        super()._commit_toc(segments)
+    def segments_committed(self, segments) -> None:
+        """Remove the arrays of segments the commit merged away."""
         remove_unused(self._folder, {segment.segid for segment in segments})
-
-
-class _SegmentLengths:
-    """A per-document reader whose `doc_field_length` reads a field's lengths once."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._lengths: dict[str, list[int]] = {}
-        self._count = reader.doc_count_all()
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            read = self._reader.doc_field_length
-            found = self._lengths[fieldname] = [read(d, fieldname, default)
-                                                for d in range(self._count)]
-        return found[docnum] if docnum < self._count else default
-
-    def close(self) -> None:
-        self._reader.close()
 
 
 TASK_STOP_SECONDS = 5
