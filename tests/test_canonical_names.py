@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchapp.enrich.names import CanonicalNames, canonical_names
+from searchapp.canonical_names import CanonicalNames, canonical_names
 
 NAMES = ["Sergey Lavrov", "Sergei Lavrov", "Lavrov", "Wang Yi", "Wang Wenbin", "Wang",
          "Yi", "Donald Trump", "Donald Trump Jr.", "Trump", "Trump Jr.", "Bashar al-Assad",
@@ -57,3 +57,32 @@ def test_updating_only_the_changed_counts_equals_the_full_computation(start, cha
         change = {n: c for n, c in change.items() if n in counts}  # the same names
         counts.update(change)
         assert names.update_changed(change) == canonical_names(counts)
+
+
+def test_keys_handed_over_are_used_and_nothing_is_kept_module_wide(sample_index):
+    """An index's stored keys go to that index's VariantKeys; the shared module holds only
+    constants, so one index's names never leak into another's through it."""
+    import re as re_module
+    import types
+
+    from searchapp import canonical_names as module
+    from searchapp.canonical_names import VariantKeys, variant_key
+    from searchapp.engine import IndexStore, Searcher
+    from searchapp.engine.types import SearchRequest
+
+    keys = VariantKeys()
+    keys.remember(["Sergei Lavrov"], [("stand-in",)])
+    assert keys("Sergei Lavrov") == ("stand-in",)
+    assert keys("Sergey Lavrov") == variant_key("Sergey Lavrov") == ("sergei", "lavrov")
+    names = CanonicalNames(key=keys)
+    assert names.update({"Sergei Lavrov": 2, "Sergey Lavrov": 1}) == {
+        "Sergei Lavrov": "Sergei Lavrov", "Sergey Lavrov": "Sergey Lavrov"}  # keys differ
+
+    Searcher(IndexStore(sample_index)).search(SearchRequest(q="", facets=["person"]))
+    immutable = (str, int, float, bytes, tuple, frozenset, type(None), re_module.Pattern,
+                 types.FunctionType, types.ModuleType, type)
+    state = {name: type(value).__name__ for name, value in vars(module).items()
+             if not name.startswith("__") and name != "annotations"
+             and not isinstance(value, immutable)
+             and not hasattr(value, "cache_info")}  # lru_cache'd pure functions
+    assert state == {}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from searchapp.api import create_app
+from searchapp.canonical_names import canonical_names, fold
 from searchapp.engine import IndexStore
-from searchapp.enrich.names import canonical_names, clean_name, fold, resolve_in_article
+from searchapp.enrich.names import clean_name, resolve_in_article
 from searchapp.enrich.people import extract_people, people_in_doc, person_spans
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index

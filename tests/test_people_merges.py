@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from searchapp.api import create_app
+from searchapp.canonical_names import canonical_names
 from searchapp.engine import IndexStore
-from searchapp.enrich.names import canonical_names
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl
 

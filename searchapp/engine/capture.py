@@ -26,6 +26,7 @@ from whoosh import multiproc
 from whoosh.formats import Frequency, tokens
 from whoosh.system import pack_uint
 
+from searchapp.canonical_names import VARIANT_KEY_VERSION, variant_key
 from searchapp.engine.declared import declarations
 from searchapp.engine.errors import EngineError
 from searchapp.engine.ranges import range_indices
@@ -40,7 +41,6 @@ from searchapp.engine.segment_data import (
     write_segment,
 )
 from searchapp.engine.whoosh_compat import HookedSegmentWriter
-from searchapp.enrich.names import VARIANT_KEY_VERSION, variant_key
 
 VALUE_FIELDS = ("outlet", "people", "day")
 

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from searchapp.canonical_names import CanonicalNames, VariantKeys
 from searchapp.engine.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
-from searchapp.enrich.names import CanonicalNames, variant_key
 
 EPOCH = date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
@@ -465,7 +465,7 @@ def people_column(parts: list[tuple[SegmentValues, int]], live: np.ndarray,
         mapping = canonical.update(dict(zip(raw.values, counts.tolist(), strict=True)))
     if raw_memo is not None:
         raw_memo.last_counts = (raw.values, counts)
-    return raw.merged(mapping, key=variant_key, memo=memo, version=canonical.version)
+    return raw.merged(mapping, key=canonical.key, memo=memo, version=canonical.version)
 
 
 @dataclass
@@ -517,8 +517,12 @@ class ColumnsMemory:
     outlet: ColumnMemo = field(default_factory=ColumnMemo)
     raw_people: ColumnMemo = field(default_factory=ColumnMemo)
     people: ColumnMemo = field(default_factory=ColumnMemo)
-    canonical: CanonicalNames = field(default_factory=CanonicalNames)
+    # people's variant keys: those the writer stored with each segment, and any computed
+    variant_keys: VariantKeys = field(default_factory=VariantKeys)
     by_declared: dict[str, ColumnMemo] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.canonical = CanonicalNames(key=self.variant_keys)
 
     def declared(self, name: str) -> ColumnMemo:
         return self.by_declared.setdefault(name, ColumnMemo())

@@ -8,10 +8,10 @@ from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from searchapp.article import Article
+from searchapp.canonical_names import fold
 from searchapp.engine.capture import CapturedFrequency
 from searchapp.engine.declared import FacetDeclaration, add_to_schema
 from searchapp.engine.english import EnglishAnalyzer
-from searchapp.enrich.names import fold
 
 # Query-syntax field names users type, mapped to the word-level fields behind them.
 QUERY_FIELD_ALIASES = {

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from searchapp.canonical_names import VARIANT_KEY_VERSION, VariantKeys
 from searchapp.children import release_freed_memory
 from searchapp.engine import whoosh_compat
 from searchapp.engine.capture import CapturedFrequency, value_fields
@@ -36,7 +37,6 @@ from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
 from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
-from searchapp.enrich.names import VARIANT_KEY_VERSION, remember_variant_keys
 
 WATCH_SECONDS = 0.1
 log = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
     """The live generation opened, reusing `previous` segments' parts where they still are
     (and `memory`, the value tables and canonical names the last snapshot left). `warm`
     (servers) also loads now what any first query would, so that none waits for it."""
+    memory = memory or ColumnsMemory()
     path = store.current_path()
     ix = store.open_current()
     try:
@@ -120,7 +121,8 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
             segment = leaf.reader.segment()
             if segment.has_deletions():
                 live[np.fromiter(segment.deleted_docs(), dtype=np.int64) + leaf.base] = False
-        by_field = {name: [(_values(leaf, segments, name), leaf.base) for leaf in leaves]
+        by_field = {name: [(_values(leaf, segments, name, memory.variant_keys), leaf.base)
+                           for leaf in leaves]
                     for name in value_fields(ix.schema)}
         declared = {d.name: by_field[d.field] for d in declarations(ix.schema)}
         columns = FacetColumns.from_segments(live, by_field["outlet"], by_field["people"],
@@ -168,7 +170,8 @@ def _story_numbers(leaves: list[Leaf], doc_count: int) -> np.ndarray | None:
     return np.concatenate(parts) if parts else np.zeros(doc_count, dtype=np.int64)
 
 
-def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> SegmentValues:
+def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str,
+            variant_keys: VariantKeys) -> SegmentValues:
     parts = segments[leaf.reader.segment().segid]
     found = parts.values.get(name)
     if found is None:
@@ -178,7 +181,7 @@ def _values(leaf: Leaf, segments: dict[str, _SegmentParts], name: str) -> Segmen
         elif name == "people":
             keys = parts.data.value_keys(name, VARIANT_KEY_VERSION)
             if keys is not None:
-                remember_variant_keys(found.values, keys)
+                variant_keys.remember(found.values, keys)
         parts.values[name] = found
     return found
 

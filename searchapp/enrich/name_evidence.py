@@ -30,8 +30,9 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from searchapp.canonical_names import REGNAL
 from searchapp.enrich.lexicon import UNKNOWN_LOG_PROB, word_stats
-from searchapp.enrich.names import REGNAL, TITLES
+from searchapp.enrich.names import TITLES
 
 # Capitalised words after a name that make it an institution, a place or a thing.
 THING_WORDS = frozenset({

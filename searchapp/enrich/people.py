@@ -17,6 +17,7 @@ from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
+from searchapp.canonical_names import GENERATION, PARTICLES, REGNAL, split_suffix
 from searchapp.enrich.blas_ops import BlasOps, one_blas_thread
 from searchapp.enrich.extractor_version import MODEL_DIR
 from searchapp.enrich.name_evidence import (
@@ -28,14 +29,10 @@ from searchapp.enrich.name_evidence import (
     trimmed_and_extended,
 )
 from searchapp.enrich.names import (
-    GENERATION,
     NEVER_PEOPLE,
-    PARTICLES,
-    REGNAL,
     TITLES,
     clean_name,
     resolve_in_article,
-    split_suffix,
     surname,
 )
 from searchapp.enrich.place_words import place_words

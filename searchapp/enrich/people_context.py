@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 
 from searchapp.article import Article
-from searchapp.enrich.names import fold, surname
+from searchapp.canonical_names import fold
+from searchapp.enrich.names import surname
 
 
 def _first_position(text: str, words: str) -> int | None:
