@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from searchapp.article import Article
 from searchapp.enrich.authors import clean_authors
-from searchapp.enrich.outlets import clean_outlet
 from searchapp.enrich.page_debris import strip_debris
 from searchapp.enrich.title import split_headline
+from searchapp.ingest.outlets import clean_outlet
 
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from searchapp.article import Article
-from searchapp.enrich.outlets import OutletNames
 from searchapp.ingest.fields import content_id, metadata, text_value
 from searchapp.ingest.files import (
     NOT_UTF8_DETAIL,
@@ -18,6 +17,7 @@ from searchapp.ingest.files import (
     text_lines,
 )
 from searchapp.ingest.layouts import ARTICLE_FIELDS, OWN, Layout, detect_layout
+from searchapp.ingest.outlets import OutletNames
 from searchapp.ingest.report import IngestReport
 
 

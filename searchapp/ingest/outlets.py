@@ -4,6 +4,9 @@ Labels such as "New York Times - News", "Fox Online News" and "Fox News (Online)
 sections or channels of one publication; the section is not part of the outlet. When
 records carry the outlet's home domain, every label seen on that domain (columnists,
 "Guest Writer - Right") maps to the publication's most common name there.
+
+Part of ingest: the domain votes need a first pass over the source file, which only the
+reader has. Enrichment cleans each article's label with the same `clean_outlet`.
 """
 
 from __future__ import annotations
