@@ -268,20 +268,3 @@ def _following(ends: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
 
 class _Unsupported(Exception):
     pass
-
-
-def top_documents(scores: np.ndarray, mask: np.ndarray, start: int, end: int
-                  ) -> list[tuple[int, float]]:
-    """Documents ranked by score (ties: lower docnum first), positions [start, end)."""
-    candidates = np.flatnonzero(mask)
-    if not len(candidates) or start >= len(candidates):
-        return []
-    candidate_scores = scores[candidates]
-    if end < len(candidates):
-        # Keep every document scoring at least the end-th best, ties included, so the
-        # order (score, then docnum) is the same whichever page is asked for.
-        threshold = -np.partition(-candidate_scores, end - 1)[end - 1]
-        keep = candidate_scores >= threshold
-        candidates, candidate_scores = candidates[keep], candidate_scores[keep]
-    order = np.lexsort((candidates, -candidate_scores))[start:end]
-    return [(int(candidates[i]), float(candidate_scores[i])) for i in order]

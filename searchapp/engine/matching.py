@@ -10,7 +10,6 @@ from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import UnknownFacetField
-from searchapp.engine.facets import NO_DAY
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import FACET_FIELDS
 
@@ -80,12 +79,3 @@ def all_of(base: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
     for mask in masks.values():
         out &= mask
     return out
-
-
-def by_date(snap: Snapshot, docnums: np.ndarray, sort: str) -> np.ndarray:
-    """`docnums` newest first (or oldest first for sort "oldest"); unknown dates sort last
-    in both directions, ties keep index order."""
-    days = snap.columns.day.days[docnums].astype(np.int64)
-    primary = days if sort == "oldest" else -days
-    key = np.where(days == NO_DAY, np.iinfo(np.int64).max, primary)
-    return docnums[np.lexsort((docnums, key))]

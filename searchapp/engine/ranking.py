@@ -38,7 +38,7 @@ from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import InvalidParameter
-from searchapp.engine.fastpath import top_documents
+from searchapp.engine.ordering import asks_for_scores, top_documents
 from searchapp.engine.query import positive_leaves
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
@@ -74,7 +74,7 @@ def rank_matches(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndar
     (a date sort, a query that only filters, or one scored by whoosh's own path)."""
     if method not in RANKINGS:
         raise InvalidParameter("rank", f"must be one of: {', '.join(RANKINGS)}")
-    if scores is None or sort != "relevance" or isinstance(q, wq.Every):
+    if scores is None or not asks_for_scores(q, sort):
         return None
     return rank(snap, q, final, scores, method, budget)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import TooManyBuckets
 from searchapp.engine.facets import NO_DAY, period_count, periods
-from searchapp.engine.matching import all_of, by_date, filter_masks, matching
+from searchapp.engine.matching import all_of, filter_masks, matching
+from searchapp.engine.ordering import ordered
 from searchapp.engine.ranking import rank_matches
 from searchapp.engine.snapshots import Snapshot
 from searchapp.engine.types import (
@@ -72,36 +72,6 @@ def export_order(snap: Snapshot, request: SearchRequest, budget: Budget) -> np.n
     if ranked is not None:
         scores = ranked.scores
     return ordered(snap, q, final, scores, request.sort, budget)[0]
-
-
-def ordered(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndarray | None,
-            sort: str, budget: Budget) -> tuple[np.ndarray, np.ndarray | None]:
-    """Every document of `final` in `sort` order, and the scores it was ranked by (None
-    when sorted by date); `scores` from the vectorised path, else whoosh scores them."""
-    docnums = np.flatnonzero(final)
-    ranked = sort == "relevance" and not isinstance(q, wq.Every)
-    if ranked and scores is None:
-        scores = _whoosh_scores(snap, q, final, budget)
-    if ranked and bool(np.any(scores[docnums] > 0)):
-        return docnums[np.lexsort((docnums, -scores[docnums]))], scores
-    return by_date(snap, docnums, sort), None
-
-
-def _whoosh_scores(snap: Snapshot, q: wq.Query, final: np.ndarray, budget: Budget
-                   ) -> np.ndarray:
-    """Scores of every match for a query the vectorised path does not handle."""
-    scores = np.zeros(len(final), dtype=np.float64)
-    matcher = q.matcher(snap.searcher, snap.searcher.context())
-    steps = 0
-    while matcher.is_active():
-        docnum = matcher.id()
-        if final[docnum]:
-            scores[docnum] = matcher.score()
-        matcher.next()
-        steps += 1
-        if steps % 4096 == 0:
-            budget.check_time()
-    return scores
 
 
 def stored_in_order(snap: Snapshot, order: np.ndarray) -> Iterator[dict]:

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector, TopCollector
 
+from searchapp.engine import ordering
 from searchapp.engine.budget import Budget
 from searchapp.engine.declared import WHOOSH_PREFIX
 from searchapp.engine.discovery import (
@@ -23,21 +23,18 @@ from searchapp.engine.discovery import (
 from searchapp.engine.errors import (
     IndexUnavailable,
     InvalidParameter,
-    QueryTimeout,
     UnknownFacetField,
 )
 from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
-from searchapp.engine.fastpath import top_documents
 from searchapp.engine.matching import (
     all_of,
-    by_date,
     facet_names,
     filter_masks,
     matching,
 )
 from searchapp.engine.query import positive_leaves
 from searchapp.engine.ranking import Ranked, explanations, rank_matches
-from searchapp.engine.research import export_order, ordered, stored_in_order, timeline_series
+from searchapp.engine.research import export_order, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
 from searchapp.engine.snippets import lead
@@ -249,18 +246,8 @@ class Searcher:
 
     def _hits(self, snap, request, q, final, scores, highlight, budget: Budget) -> list[Hit]:
         start = (request.page - 1) * request.per_page
-        end = start + request.per_page
-        # A query that only filters (`*`, `published:2023`) has nothing to rank by: like
-        # the empty query, its articles come newest first.
-        ranked = request.sort == "relevance" and not isinstance(q, wq.Every) and (
-            scores is None or bool(np.any(scores[final] > 0)))
-        if ranked and scores is not None:
-            page = top_documents(scores, final, start, end)
-        elif ranked:
-            page = self._whoosh_ranked(snap, q, final, start, end, budget)
-        else:
-            ordered = by_date(snap, np.flatnonzero(final), request.sort)
-            page = [(int(d), None) for d in ordered[start:end]]
+        page = ordering.page(snap, q, final, scores, request.sort, start,
+                             start + request.per_page, budget)
         terms = None
         if request.snippets:
             terms = highlight if highlight is not None else self._highlight_terms(snap, q)
@@ -283,7 +270,7 @@ class Searcher:
                         budget: Budget) -> tuple[list[Hit], int]:
         """One hit per story, its best-ranked copy, with the story's other matching copies;
         and the number of stories (what the pages count)."""
-        order, ranked_by = ordered(snap, q, final, scores, request.sort, budget)
+        order, ranked_by = ordering.ordered(snap, q, final, scores, request.sort, budget)
         stories = groups[order]
         _, first = np.unique(stories, return_index=True)
         leaders = order[np.sort(first)]
@@ -302,22 +289,6 @@ class Searcher:
                 for d in others[:MAX_COPIES_LISTED].tolist()])
             hits.append(hit)
         return hits, int(len(leaders))
-
-    @staticmethod
-    def _whoosh_ranked(snap, q, final, start, end, budget: Budget) -> list[tuple[int, float]]:
-        """Top hits scored by whoosh, for a query the vectorised path does not handle."""
-        comb = None if final.all() else set(np.flatnonzero(final).tolist())
-        collector = TopCollector(limit=end, filter=comb)
-        left = budget.remaining()
-        if left is not None:
-            collector = TimeLimitCollector(collector, timelimit=left, use_alarm=False)
-        try:
-            snap.searcher.search_with_collector(q, collector)
-        except TimeLimit:
-            budget.check_time()
-            raise QueryTimeout("the request ran out of time") from None
-        results = collector.results()
-        return [(hit.docnum, hit.score) for hit in results[start:end]]
 
     @staticmethod
     def _highlight_terms(snap, q) -> frozenset[str]:
@@ -434,7 +405,8 @@ class Searcher:
                 return []
             mask = evaluated.mask.copy()
             mask[docnum] = False
-            nearest = top_documents(evaluated.scores, mask & (evaluated.scores > 0), 0, limit)
+            nearest = ordering.top_documents(evaluated.scores, mask & (evaluated.scores > 0),
+                                             0, limit)
             return [self._hit(snap, d, score, frozenset()) for d, score in nearest]
 
     # -- single articles -------------------------------------------------------------------
