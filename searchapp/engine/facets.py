@@ -501,14 +501,6 @@ class FacetColumns:
                       for name, parts in (declared or {}).items()},
         )
 
-    def value_column(self, name: str) -> ValueColumn | None:
-        """The column behind a facet name that takes values (not `date`)."""
-        if name == "outlet":
-            return self.outlet
-        if name == "person":
-            return self.person
-        return self.declared.get(name)
-
 
 @dataclass
 class ColumnsMemory:

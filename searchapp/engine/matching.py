@@ -3,30 +3,20 @@ timeline and the export."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 from whoosh import query as wq
 
 from searchapp.engine.budget import Budget
 from searchapp.engine.errors import UnknownFacetField
+from searchapp.engine.facet_fields import Filters
 from searchapp.engine.snapshots import Snapshot
-from searchapp.engine.types import FACET_FIELDS
 
 FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
 
 
-class Filters(Protocol):
-    outlets: list[str]
-    people: list[str]
-    date_from: object
-    date_to: object
-    fields: dict[str, list[str]]
-
-
 def facet_names(snap: Snapshot) -> list[str]:
     """Every facet this snapshot can count: the core three, then its declared fields."""
-    return [*FACET_FIELDS, *snap.columns.declared]
+    return list(snap.facets)
 
 
 def check_fields(snap: Snapshot, request: Filters) -> None:
@@ -58,19 +48,13 @@ def matching(snap: Snapshot, q: wq.Query, budget: Budget
 
 
 def filter_masks(snap: Snapshot, request: Filters) -> dict[str, np.ndarray]:
-    """One mask per active filter, keyed by the facet it belongs to."""
-    cols = snap.columns
-    masks: dict[str, np.ndarray] = {}
-    if request.outlets:
-        masks["outlet"] = cols.outlet.mask_for(request.outlets, cols.doc_count)
-    if request.people:
-        masks["person"] = cols.person.mask_for(request.people, cols.doc_count)
-    if request.date_from or request.date_to:
-        masks["date"] = cols.day.range_mask(request.date_from, request.date_to)
+    """One mask per facet the request selects in, keyed by the facet's name."""
     check_fields(snap, request)
-    for name, wanted in request.fields.items():
-        if wanted:
-            masks[name] = cols.declared[name].mask_for(wanted, cols.doc_count)
+    masks = {}
+    for name, facet in snap.facets.items():
+        mask = facet.selection(request)
+        if mask is not None:
+            masks[name] = mask
     return masks
 
 

@@ -218,7 +218,6 @@ class Searcher:
     def _facets(self, snap, request, matched, masks, groups=None):
         """Disjunctive counts: each facet sees every filter except its own; of articles, or
         of distinct stories when `groups` (each document's story) is given."""
-        cols = snap.columns
         facets: dict[str, list] = {}
         interval = None
 
@@ -230,18 +229,12 @@ class Searcher:
             return mask
 
         wanted = facet_names(snap) if request.facets is None else request.facets
-        selected = {"outlet": request.outlets, "person": request.people, **request.fields}
         for name in wanted:
-            if name == "date":
-                in_scope = scope("date")
-                interval = request.date_interval or cols.day.choose_interval(in_scope)
-                facets["date"] = cols.day.buckets(in_scope, interval, groups)
-                continue
-            column = cols.value_column(name)
-            if column is None:
+            facet = snap.facets.get(name)
+            if facet is None:
                 raise UnknownFacetField("facets", name, facet_names(snap))
-            facets[name] = column.buckets(scope(name), request.facet_size,
-                                          selected.get(name, []), groups)
+            facets[name], counted_by = facet.counts(scope(name), request, groups)
+            interval = counted_by or interval
         return facets, interval
 
     def _hits(self, snap, request, q, final, scores, highlight, budget: Budget) -> list[Hit]:
@@ -378,12 +371,11 @@ class Searcher:
         """Values of `outlet`, `person` or a declared field with a word starting with
         `prefix`, with counts; UnknownFacetField for any other name."""
         with self._snapshot() as snap:
-            cols = snap.columns
-            column = cols.value_column(field)
-            if column is None:
-                raise UnknownFacetField("field", field,
-                                        [n for n in facet_names(snap) if n != "date"])
-            return values_with_prefix(column, cols.live, prefix, size)
+            facet = snap.facets.get(field)
+            if facet is None or facet.values is None:
+                raise UnknownFacetField("field", field, [n for n, f in snap.facets.items()
+                                                         if f.values is not None])
+            return values_with_prefix(facet.values, snap.columns.live, prefix, size)
 
     def facet_fields(self) -> list[str]:
         """The facets the live index can count: outlet, person, date, then declared ones."""

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from searchapp.engine import whoosh_compat
 from searchapp.engine.capture import CapturedFrequency, value_fields
 from searchapp.engine.declared import declarations
 from searchapp.engine.errors import IndexUnavailable
+from searchapp.engine.facet_fields import Facet, facets_of
 from searchapp.engine.facets import ColumnsMemory, FacetColumns, SegmentValues
 from searchapp.engine.fastpath import FastPath
 from searchapp.engine.postings import Leaf, PostingSource
@@ -56,6 +58,11 @@ class Snapshot:
     segments: dict[str, _SegmentParts]
     users: int = 0
     retired: bool = False
+
+    @cached_property
+    def facets(self) -> dict[str, Facet]:
+        """Its facets by name (outlet, person, date, declared ones), one protocol for all."""
+        return facets_of(self.columns)
 
     def close(self) -> None:
         self.searcher.close()
