@@ -37,7 +37,7 @@ from searchapp.engine.ranking import Ranked, explanations, rank_matches
 from searchapp.engine.research import export_order, stored_in_order, timeline_series
 from searchapp.engine.schema import split_list
 from searchapp.engine.snapshots import Snapshot, Snapshots
-from searchapp.engine.snippets import lead
+from searchapp.engine.snippets import highlighter, lead
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
     MAX_COPIES_LISTED,
@@ -313,7 +313,7 @@ class Searcher:
             people=_canonical_people(snap.columns, stored.get("people")),
             url=stored.get("url", ""),
             score=round(float(score), 4) if score is not None else None,
-            snippet=(snap.highlighter.snippet(body, terms) if terms else lead(body))
+            snippet=(highlighter(snap).snippet(body, terms) if terms else lead(body))
             if terms is not None else "",
             fields=_declared_values(snap.columns, stored),
             story=stored.get("story", ""),

@@ -37,7 +37,6 @@ from searchapp.engine.postings import Leaf, PostingSource
 from searchapp.engine.query import QueryText
 from searchapp.engine.scoring import weighting
 from searchapp.engine.segment_data import SegmentData, segment_folder
-from searchapp.engine.snippets import Highlighter
 from searchapp.engine.store import IndexStore
 
 WATCH_SECONDS = 0.1
@@ -54,10 +53,11 @@ class Snapshot:
     columns: FacetColumns
     query_text: QueryText
     fast: FastPath
-    highlighter: Highlighter
     segments: dict[str, _SegmentParts]
     users: int = 0
     retired: bool = False
+    # what collect/ derives once per snapshot and keeps with it (the snippet highlighter)
+    derived: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def facets(self) -> dict[str, Facet]:
@@ -152,7 +152,6 @@ def open_snapshot(store: IndexStore, previous: dict[str, _SegmentParts],
         columns=columns,
         query_text=QueryText(ix.schema),
         fast=FastPath(searcher, columns, model, source),
-        highlighter=Highlighter(ix.schema["text"].analyzer),
         segments=segments,
     )
 

@@ -39,6 +39,16 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     return html.escape(text, quote=False)
 
 
+def highlighter(snap) -> Highlighter:
+    """The snapshot's Highlighter, made on its first snippet and kept with the snapshot (its
+    memo of analysed words is good for one generation's analyzer)."""
+    found = snap.derived.get("highlighter")
+    if found is None:
+        found = snap.derived.setdefault("highlighter",
+                                        Highlighter(snap.index.schema["text"].analyzer))
+    return found
+
+
 class Highlighter:
     """Snippets for one index generation, with its text analyzer and a memo of the
     analysed forms of the words it has checked."""
