@@ -22,7 +22,7 @@ from bench.scale import mix_request, percentiles, query_set
 from bench.table import print_table
 from bench.workloads import WORK, prepared_index
 from searchapp.engine import IndexStore, Searcher
-from searchapp.engine.snapshots import open_snapshot
+from searchapp.engine.read.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 
 # (rank, explain): the ranking before this release, the default, and the page's request

@@ -39,9 +39,9 @@ from bench.workloads import (
     timed_build,
 )
 from searchapp.engine import IndexStore, Searcher
-from searchapp.engine.facets import EPOCH, NO_DAY
+from searchapp.engine.read.facets import EPOCH, NO_DAY
+from searchapp.engine.read.snapshots import open_snapshot
 from searchapp.engine.schema import split_list
-from searchapp.engine.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 
 QUERIES = 200

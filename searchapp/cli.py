@@ -205,7 +205,7 @@ def _rate(text: str) -> float:
 
 
 def cmd_sync(args) -> int:
-    from searchapp.engine.replica import sync
+    from searchapp.engine.index.replica import sync
 
     target = args.to or args.destination
     if target is None:

@@ -18,7 +18,7 @@ from searchapp.article import Article
 from searchapp.children import raise_if_interrupted
 from searchapp.engine import BuildStats, Indexer, IndexStore
 from searchapp.engine.declared import FacetDeclaration
-from searchapp.engine.indexer import folder_size
+from searchapp.engine.index.indexer import folder_size
 from searchapp.enrich.batch import needs_people, people_source
 from searchapp.enrich.extractor_version import EXTRACTOR_VERSION
 from searchapp.enrich.people_cache import CACHE_NAME, PeopleCache

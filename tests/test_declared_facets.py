@@ -199,3 +199,23 @@ def test_the_page_shows_a_declared_facet_and_filters_by_it(index_dir, tmp_path):
         page.locator("#clear-all").click()
         page.wait_for_function("!location.search.includes('lean=')")
         expect(page.locator("#summary")).to_contain_text(f"{len(RECORDS)} articles")
+
+
+# whoosh pickles the schema into each index's table of contents, naming our field types and
+# analyzers by module path: an index written by an earlier release must still open, so
+# these modules never move (searchapp/engine/__init__.py says so).
+PICKLED_MODULES = {"searchapp.engine.schema", "searchapp.engine.english",
+                   "searchapp.engine.capture", "searchapp.engine.declared"}
+
+
+def test_an_index_names_only_modules_that_never_move(index_dir):
+    import importlib
+    import re
+
+    tocs = list(index_dir.glob("gen-*/_MAIN_*.toc"))
+    assert tocs
+    named = {m.decode() for toc in tocs
+             for m in re.findall(rb"searchapp(?:\.\w+)+", toc.read_bytes())}
+    assert named and named <= PICKLED_MODULES, named - PICKLED_MODULES
+    for module in named:
+        importlib.import_module(module)

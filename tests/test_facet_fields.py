@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from searchapp.engine import IndexStore, Searcher
-from searchapp.engine.matching import filter_masks
-from searchapp.engine.snapshots import open_snapshot
+from searchapp.engine.collect.matching import filter_masks
+from searchapp.engine.read.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from searchapp.engine import IndexStore, Searcher
-from searchapp.engine.budget import Budget
-from searchapp.engine.snapshots import open_snapshot
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.snapshots import open_snapshot
 from tests.reference import old_format_index, stored_articles
 
 

@@ -17,7 +17,7 @@ import pytest
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, Searcher
 from searchapp.engine.errors import IndexBusy
-from searchapp.engine.journal import Journal
+from searchapp.engine.index.journal import Journal
 from searchapp.engine.locks import FileLock
 from searchapp.engine.types import SearchRequest
 

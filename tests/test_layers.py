@@ -62,3 +62,37 @@ def test_imports_only_go_upstream():
             elif top in NEVER.get(here, ()):
                 wrong.append(f"{relative}:{line} ({here}) imports {module}")
     assert wrong == []
+
+
+# Inside the engine: the top-level modules are its format and shared parts (the facades,
+# searcher.py and __init__.py, compose everything); read/ builds on them alone; index/ and
+# collect/ build on read/, and never on each other.
+ENGINE_MAY_IMPORT = {
+    "top": {"top"},
+    "read": {"top", "read"},
+    "index": {"top", "read", "index"},
+    "collect": {"top", "read", "collect"},
+}
+FACADES = {"searcher", "__init__"}
+
+
+def _engine_part(names: list[str]) -> str:
+    """The engine package a module (its names below searchapp.engine) belongs to."""
+    return names[0] if names and names[0] in ENGINE_MAY_IMPORT else "top"
+
+
+def test_engine_packages_import_in_one_direction():
+    engine = ROOT / "engine"
+    wrong = []
+    for path in sorted(engine.rglob("*.py")):
+        relative = path.relative_to(engine)
+        here = _engine_part(list(relative.parts[:-1]))
+        if here == "top" and relative.stem in FACADES:
+            continue
+        for line, module in _imports(path):
+            if not module.startswith("searchapp.engine."):
+                continue
+            there = _engine_part(module.split(".")[2:])
+            if there not in ENGINE_MAY_IMPORT[here]:
+                wrong.append(f"engine/{relative}:{line} ({here}) imports {module}")
+    assert wrong == []

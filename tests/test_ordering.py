@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from searchapp.engine import IndexStore, ordering
-from searchapp.engine.budget import Budget
-from searchapp.engine.matching import matching
-from searchapp.engine.snapshots import open_snapshot
+from searchapp.engine import IndexStore
+from searchapp.engine.collect import ordering
+from searchapp.engine.collect.matching import matching
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.snapshots import open_snapshot
 from searchapp.engine.types import SORTS
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, Searcher
-from searchapp.engine.facets import period_count, periods
+from searchapp.engine.read.facets import period_count, periods
 from searchapp.engine.types import SearchRequest
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, Searcher
-from searchapp.engine.query import QueryText
-from searchapp.engine.scoring import weighting
+from searchapp.engine.read.query import QueryText
+from searchapp.engine.read.scoring import weighting
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
 from tests.reference import old_format_index, stored_articles

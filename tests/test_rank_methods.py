@@ -10,11 +10,11 @@ import pytest
 
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, Searcher
+from searchapp.engine.collect.ranking import FEEDBACK_DOCS
 from searchapp.engine.errors import InvalidParameter
-from searchapp.engine.query import QueryText
-from searchapp.engine.ranking import FEEDBACK_DOCS
+from searchapp.engine.read.query import QueryText
+from searchapp.engine.read.scoring import weighting
 from searchapp.engine.schema import text_analyzer
-from searchapp.engine.scoring import weighting
 from searchapp.engine.types import SearchRequest
 from tests.reference import old_format_index, stored_articles
 

@@ -14,9 +14,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searchapp.article import Article
 from searchapp.engine import Indexer, IndexStore, IndexUnavailable, Searcher
+from searchapp.engine.read.segment_data import SegmentData, map_array, segment_folder
+from searchapp.engine.read.snapshots import open_snapshot
 from searchapp.engine.schema import split_list
-from searchapp.engine.segment_data import SegmentData, map_array, segment_folder
-from searchapp.engine.snapshots import open_snapshot
 from searchapp.engine.types import SearchRequest
 from searchapp.pipeline import build_index
 from tests.reference import old_format_index
@@ -172,7 +172,7 @@ def test_a_new_article_is_found_by_every_path_after_an_add(tmp_path, q):
 def test_a_merge_that_would_lose_positions_is_refused_and_changes_nothing(tmp_path):
     import shutil
 
-    from searchapp.engine.capture import MissingArrays
+    from searchapp.engine.index.segment_writer import MissingArrays
 
     store = IndexStore(tmp_path)
     indexer = Indexer(store)

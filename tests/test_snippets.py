@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from searchapp.engine.collect.snippets import FRAGMENT_CHARS, SNIPPET_CHARS, Highlighter
 from searchapp.engine.schema import text_analyzer
-from searchapp.engine.snippets import FRAGMENT_CHARS, SNIPPET_CHARS, Highlighter
 
 MARKED = re.compile(r"<mark>(.*?)</mark>")
 # From the sample's CNSNews.com article.

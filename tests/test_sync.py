@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from searchapp.engine import IndexStore
-from searchapp.engine.replica import MANIFEST_NAME, STAGING_PREFIX
+from searchapp.engine.index.replica import MANIFEST_NAME, STAGING_PREFIX
 from searchapp.ingest import SAMPLE_DIR
 from searchapp.pipeline import build_index
 from tests.conftest import write_jsonl

@@ -126,13 +126,13 @@ def test_the_writer_patches_are_installed_once(tmp_path):
 
     from searchapp.article import Article
     from searchapp.engine import Indexer, IndexStore
-    from searchapp.engine.capture import FastSegmentWriter
+    from searchapp.engine.index.segment_writer import FastSegmentWriter
     from searchapp.engine.whoosh_compat import install_writer_patches
 
     Indexer(IndexStore(tmp_path)).rebuild([Article("a", "T", "body")])
     run = multiproc.SubWriterTask.run
-    install_writer_patches()
+    install_writer_patches(FastSegmentWriter, PostingPool._write_run, PostingPool._read_run)
     Indexer(IndexStore(tmp_path))
     assert multiproc.SubWriterTask.run is run  # not wrapped again
     assert multiproc.SegmentWriter is FastSegmentWriter
-    assert PostingPool._write_run.__module__ == "searchapp.engine.posting_runs"
+    assert PostingPool._write_run.__module__ == "searchapp.engine.index.posting_runs"

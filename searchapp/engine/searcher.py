@@ -11,33 +11,33 @@ from datetime import date, timedelta
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine import ordering
-from searchapp.engine.budget import Budget
-from searchapp.engine.declared import WHOOSH_PREFIX
-from searchapp.engine.discovery import (
+from searchapp.engine.collect import ordering
+from searchapp.engine.collect.discovery import (
     SUGGEST_BELOW_HITS,
     similar_query,
     suggest_query,
     values_with_prefix,
 )
-from searchapp.engine.errors import (
-    IndexUnavailable,
-    InvalidParameter,
-    UnknownFacetField,
-)
-from searchapp.engine.facets import EPOCH, NO_DAY, FacetColumns
-from searchapp.engine.matching import (
+from searchapp.engine.collect.matching import (
     all_of,
     facet_names,
     filter_masks,
     matching,
 )
-from searchapp.engine.query import positive_leaves
-from searchapp.engine.ranking import Ranked, explanations, rank_matches
-from searchapp.engine.research import export_order, stored_in_order, timeline_series
+from searchapp.engine.collect.ranking import Ranked, explanations, rank_matches
+from searchapp.engine.collect.research import export_order, stored_in_order, timeline_series
+from searchapp.engine.collect.snippets import highlighter, lead
+from searchapp.engine.declared import WHOOSH_PREFIX
+from searchapp.engine.errors import (
+    IndexUnavailable,
+    InvalidParameter,
+    UnknownFacetField,
+)
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.facets import EPOCH, NO_DAY, FacetColumns
+from searchapp.engine.read.query import positive_leaves
+from searchapp.engine.read.snapshots import Snapshot, Snapshots
 from searchapp.engine.schema import split_list
-from searchapp.engine.snapshots import Snapshot, Snapshots
-from searchapp.engine.snippets import highlighter, lead
 from searchapp.engine.store import IndexStore
 from searchapp.engine.types import (
     MAX_COPIES_LISTED,

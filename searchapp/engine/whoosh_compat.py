@@ -175,11 +175,12 @@ class _SegmentLengths:
         self._reader.close()
 
 
-def install_writer_patches() -> None:
+def install_writer_patches(segment_writer: type, write_run, read_run) -> None:
     """Once per process, in every whoosh writer it (and each process it forks) makes:
-    MpWriter subprocesses write our FastSegmentWriter segments (capture.py), posting runs
-    are written and read in chunks (posting_runs.py), and writer subprocesses die with
-    their parent (children.py)."""
+    MpWriter subprocesses write `segment_writer` segments (index/segment_writer.py),
+    posting runs are written and read with `write_run` and `read_run`
+    (index/posting_runs.py), and writer subprocesses die with their parent (children.py).
+    The Indexer passes its own classes: this module knows whoosh, not the engine."""
     global _installed
     if _installed:
         return
@@ -187,11 +188,10 @@ def install_writer_patches() -> None:
     from whoosh.writing import PostingPool
 
     from searchapp.children import die_with_parent
-    from searchapp.engine import capture, posting_runs
 
-    multiproc.SegmentWriter = capture.FastSegmentWriter
-    PostingPool._write_run = posting_runs.write_run
-    PostingPool._read_run = posting_runs.read_run
+    multiproc.SegmentWriter = segment_writer
+    PostingPool._write_run = write_run
+    PostingPool._read_run = read_run
     whoosh_run = multiproc.SubWriterTask.run
 
     def run_dying_with_parent(task) -> None:

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from searchapp.engine.errors import IndexUnavailable
-from searchapp.engine.facets import SegmentValues
-from searchapp.engine.ranges import offsets, range_indices
+from searchapp.engine.read.facets import SegmentValues
+from searchapp.engine.read.ranges import offsets, range_indices
 
 FORMAT_VERSION = 2
 DERIVED_DIR = "derived"

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine.budget import Budget
-from searchapp.engine.facets import NO_DAY
-from searchapp.engine.snapshots import Snapshot
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.facets import NO_DAY
+from searchapp.engine.read.snapshots import Snapshot
 
 CHECK_EVERY = 4096  # documents whoosh's matcher walks between two looks at the clock
 

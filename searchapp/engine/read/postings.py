@@ -20,8 +20,8 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.engine import whoosh_compat
-from searchapp.engine.ranges import offsets, range_indices
-from searchapp.engine.segment_data import FieldArrays, SegmentData
+from searchapp.engine.read.ranges import offsets, range_indices
+from searchapp.engine.read.segment_data import FieldArrays, SegmentData
 
 BLOCKS_PER_CHECK = 64  # posting blocks read between two looks at the clock
 CACHE_POSTINGS = 12_000_000  # postings decoded from whoosh kept per worker (~96 MB)

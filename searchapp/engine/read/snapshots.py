@@ -30,13 +30,13 @@ from searchapp.engine import whoosh_compat
 from searchapp.engine.capture import CapturedFrequency, value_fields
 from searchapp.engine.declared import declarations
 from searchapp.engine.errors import IndexUnavailable
-from searchapp.engine.facet_fields import Facet, facets_of
-from searchapp.engine.facets import ColumnsMemory, FacetColumns, SegmentValues
-from searchapp.engine.fastpath import FastPath
-from searchapp.engine.postings import Leaf, PostingSource
-from searchapp.engine.query import QueryText
-from searchapp.engine.scoring import weighting
-from searchapp.engine.segment_data import SegmentData, segment_folder
+from searchapp.engine.read.facet_fields import Facet, facets_of
+from searchapp.engine.read.facets import ColumnsMemory, FacetColumns, SegmentValues
+from searchapp.engine.read.fastpath import FastPath
+from searchapp.engine.read.postings import Leaf, PostingSource
+from searchapp.engine.read.query import QueryText
+from searchapp.engine.read.scoring import weighting
+from searchapp.engine.read.segment_data import SegmentData, segment_folder
 from searchapp.engine.store import IndexStore
 
 WATCH_SECONDS = 0.1

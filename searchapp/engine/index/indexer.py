@@ -21,14 +21,15 @@ from whoosh.writing import LockError
 
 from searchapp.article import Article
 from searchapp.engine import whoosh_compat
-from searchapp.engine.capture import FastMpWriter, FastSegmentWriter
 from searchapp.engine.declared import FacetDeclaration, declarations
 from searchapp.engine.errors import BuildRefused, IndexBusy, IndexUnavailable
-from searchapp.engine.id_changes import IdChanges, compare_ids
-from searchapp.engine.journal import Journal
+from searchapp.engine.index import posting_runs
+from searchapp.engine.index.id_changes import IdChanges, compare_ids
+from searchapp.engine.index.journal import Journal
+from searchapp.engine.index.segment_writer import FastMpWriter, FastSegmentWriter
+from searchapp.engine.index.stories import Stories, indexed_candidates
 from searchapp.engine.schema import article_to_document
 from searchapp.engine.store import IndexStore
-from searchapp.engine.stories import Stories, indexed_candidates
 from searchapp.enrich.stories import story_text
 
 WRITER_MEMORY_MB = 256
@@ -110,7 +111,8 @@ class Indexer:
         self.lock_wait = lock_wait
         self.segment_docs = segment_docs
         self.journal = Journal(store.root)
-        whoosh_compat.install_writer_patches()
+        whoosh_compat.install_writer_patches(FastSegmentWriter, posting_runs.write_run,
+                                             posting_runs.read_run)
 
     # -- rebuilds --------------------------------------------------------------------------
     def rebuild(

@@ -12,8 +12,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine.budget import Budget
-from searchapp.engine.facets import ValueColumn
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.facets import ValueColumn
 from searchapp.engine.types import FacetBucket
 
 SIMILAR_KEY_TERMS = 20

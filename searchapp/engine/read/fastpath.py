@@ -26,11 +26,11 @@ import numpy as np
 from whoosh import query as wq
 
 from searchapp.engine import whoosh_compat
-from searchapp.engine.budget import Budget, expand, is_match_all
 from searchapp.engine.capture import CapturedFrequency
-from searchapp.engine.postings import Postings, PostingSource
-from searchapp.engine.published import DayRange
-from searchapp.engine.scoring import NewsBM25F, robertson_idf
+from searchapp.engine.read.budget import Budget, expand, is_match_all
+from searchapp.engine.read.postings import Postings, PostingSource
+from searchapp.engine.read.published import DayRange
+from searchapp.engine.read.scoring import NewsBM25F, robertson_idf
 
 HIGHLIGHT_EXPANSIONS = 50  # expanded words of one pattern that snippets mark
 _SHIFT = np.int64(1) << 32  # phrase keys: candidate index * 2^32 + position

@@ -11,7 +11,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup, Wildcard
 
 from searchapp.engine import whoosh_compat
 from searchapp.engine.errors import InvalidQuery
-from searchapp.engine.published import PublishedPlugin
+from searchapp.engine.read.published import PublishedPlugin
 from searchapp.engine.schema import QUERY_FIELD_ALIASES, TEXT_FIELDS
 
 TITLE_BOOST = 0.5

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from searchapp.engine.budget import Budget
+from searchapp.engine.collect.matching import all_of, filter_masks, matching
+from searchapp.engine.collect.ordering import ordered
+from searchapp.engine.collect.ranking import rank_matches
 from searchapp.engine.errors import TooManyBuckets
-from searchapp.engine.facets import NO_DAY, period_count, periods
-from searchapp.engine.matching import all_of, filter_masks, matching
-from searchapp.engine.ordering import ordered
-from searchapp.engine.ranking import rank_matches
-from searchapp.engine.snapshots import Snapshot
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.facets import NO_DAY, period_count, periods
+from searchapp.engine.read.snapshots import Snapshot
 from searchapp.engine.types import (
     MAX_TIMELINE_BUCKETS,
     SearchRequest,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine.budget import Budget
 from searchapp.engine.errors import UnknownFacetField
-from searchapp.engine.facet_fields import Filters
-from searchapp.engine.snapshots import Snapshot
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.facet_fields import Filters
+from searchapp.engine.read.snapshots import Snapshot
 
 FALLBACK_CHECK_EVERY = 4096  # documents the whoosh path walks between two looks at the clock
 

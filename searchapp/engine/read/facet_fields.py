@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from searchapp.engine.facets import DayColumn, FacetColumns, ValueColumn
+from searchapp.engine.read.facets import DayColumn, FacetColumns, ValueColumn
 from searchapp.engine.types import DateBucket, FacetBucket
 
 

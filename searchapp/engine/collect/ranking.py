@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
-from searchapp.engine.budget import Budget
+from searchapp.engine.collect.ordering import asks_for_scores, top_documents
 from searchapp.engine.errors import InvalidParameter
-from searchapp.engine.ordering import asks_for_scores, top_documents
-from searchapp.engine.query import positive_leaves
-from searchapp.engine.snapshots import Snapshot
+from searchapp.engine.read.budget import Budget
+from searchapp.engine.read.query import positive_leaves
+from searchapp.engine.read.snapshots import Snapshot
 from searchapp.engine.types import RANKINGS, Explanation, FeedbackTerm
 
 PROXIMITY_WINDOW = 100  # best BM25 matches that proximity re-ranks (Lucene's rescore window)

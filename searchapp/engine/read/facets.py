@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from searchapp.canonical_names import CanonicalNames, VariantKeys
-from searchapp.engine.ranges import offsets, range_indices
+from searchapp.engine.read.ranges import offsets, range_indices
 from searchapp.engine.types import DateBucket, FacetBucket
 
 EPOCH = date(1970, 1, 1)
