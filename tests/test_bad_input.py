@@ -86,3 +86,17 @@ def test_missing_index_is_a_503_not_a_500(tmp_path):
         response = client.get(url)
         assert response.status_code == 503 and response.is_json
         assert "searchapp index build" in response.json["message"]
+
+
+@pytest.mark.parametrize("method, path", [("get", "/api/v1/search?q=putin"),
+                                          ("post", "/api/v1/search"), ("get", "/"),
+                                          ("get", "/api/v1/health")])
+def test_a_body_over_64_kib_is_a_413_json_on_every_route(client, method, path):
+    from searchapp.api import MAX_BODY_BYTES
+
+    assert MAX_BODY_BYTES == 64 * 1024
+    over = getattr(client, method)(path, data=b"x" * (MAX_BODY_BYTES + 1))
+    assert over.status_code == 413 and over.is_json
+    assert "64 KiB" in over.get_json()["message"]
+    at_limit = getattr(client, method)(path, data=b"x" * MAX_BODY_BYTES)
+    assert at_limit.status_code == (405 if method == "post" else 200)  # ignored, not refused

@@ -158,6 +158,10 @@ def test_protocol_errors_are_json_under_plain_gunicorn(server):
     status, headers, body = _raw(server, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000
                                  + b"\r\n\r\n")
     assert status in (400, 431) and json.loads(body)["code"] == status
+    # a body declared at 10 MB is refused from its headers, before a byte of it is read
+    status, headers, body = _raw(server, b"GET /api/v1/search?q=x HTTP/1.1\r\nHost: x\r\n"
+                                 b"Content-Length: 10000000\r\n\r\nxyz")
+    assert status == 413 and json.loads(body)["code"] == 413
     status, headers, body = _raw(server, b"NOT A REQUEST\r\n\r\n")
     assert status == 400 and headers["Content-Type"] == "application/json"
     assert json.loads(body)["code"] == 400
