@@ -12,7 +12,7 @@ of these without notice, so:
 - every private whoosh name the engine uses is behind a function here, so a new release is
   checked in this file and nowhere else (`grep -rn "\\._[a-z]" searchapp/` finds the rest
   are our own attributes); the writer's private steps become public hooks here
-  (`HookedSegmentWriter`), which `capture.py` implements;
+  (`HookedSegmentWriter`), which `index/segment_writer.py` implements;
 - the writer patches are installed once, explicitly, by `install_writer_patches` (the
   Indexer calls it), not as a side effect of importing a module.
 """

@@ -40,7 +40,7 @@ SEGMENT_FILES = {"compound": False}
 LOCK_WAIT_SECONDS = 30.0
 UPSERT_BATCH = 500  # articles per commit of an add: enrichment runs outside the lock
 # Articles per writer commit of a rebuild: each writer process builds its segment's arrays
-# in memory (capture.py), so segments are capped (about 1 GB per process at this size).
+# in memory (segment_writer.py), so segments are capped (about 1 GB per process at this size).
 REBUILD_SEGMENT_DOCS = 200_000
 # A rebuild that would leave fewer than this share of the live index's articles is
 # refused unless asked for: a mistyped path or a forgotten --map usually reads a few.
