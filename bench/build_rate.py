@@ -169,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--previous-warm-index", type=Path, default=None)
     parser.add_argument("--skip-cold", action="store_true")
     args = parser.parse_args(argv)
+    # absolute: the previous release's build runs in its own checkout, and a relative index
+    # path there named an empty folder (a cold build, timed as if it were warm)
+    for name in ("corpus", "warm_index", "previous", "previous_warm_index"):
+        if getattr(args, name) is not None:
+            setattr(args, name, getattr(args, name).resolve())
     work = Path(tempfile.mkdtemp(prefix="build-rate-"))
     try:
         cold = []
