@@ -61,11 +61,16 @@ def test_a_replica_answers_as_the_source_and_follows_it_after_an_add(source, tmp
         assert "unchanged files linked" in again.stdout
         linked = int(again.stdout.split(" copied, ")[1].split()[0])
         assert linked > 0
-        for base in (src, dst):  # requests land on either worker: wait for both
+        # Requests land on either worker, and one may still be moving to the new copy when
+        # the other answers: six answers in a row from one worker proved nothing of the
+        # other (CI once saw the old generation on the very next request). Each check is
+        # retried until it holds on whichever worker answers.
+        for base in (src, dst):
             assert eventually(lambda base=base: all(
                 get_json(f"{base}/api/v1/health")[1]["documents"] == 6 for _ in range(6)))
-        assert get_json(f"{dst}/api/v1/health")[1] != served
-        assert _answers(dst) == _answers(src)
+        assert eventually(lambda: all(get_json(f"{dst}/api/v1/health")[1] != served
+                                      for _ in range(6)))
+        assert eventually(lambda: _answers(dst) == _answers(src))
     same = cli("index", "sync", str(source), str(replica))
     assert same.returncode == 0 and same.stdout.startswith("up to date:")
     store = IndexStore(replica)
