@@ -143,10 +143,9 @@ def _wait_for(predicate, seconds: float = 60) -> None:
 def _state(pid: int) -> str:
     """The process's one-letter state from /proc (T: stopped), or "" once it is gone."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return ""
-    return stat.rsplit(")", 1)[1].split()[0]
 
 
 def _suspend(build: subprocess.Popen) -> None:
@@ -158,11 +157,7 @@ def _suspend(build: subprocess.Popen) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
+    return _state(pid) not in ("", "Z")
 
 
 def _interruptible() -> None:

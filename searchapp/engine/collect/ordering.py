@@ -14,11 +14,10 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from searchapp.engine.collect.matching import FALLBACK_CHECK_EVERY
 from searchapp.engine.read.budget import Budget
 from searchapp.engine.read.facets import NO_DAY
 from searchapp.engine.read.snapshots import Snapshot
-
-CHECK_EVERY = 4096  # documents whoosh's matcher walks between two looks at the clock
 
 
 def asks_for_scores(q: wq.Query, sort: str) -> bool:
@@ -97,6 +96,6 @@ def whoosh_scores(snap: Snapshot, q: wq.Query, final: np.ndarray, budget: Budget
             scores[docnum] = matcher.score()
         matcher.next()
         steps += 1
-        if steps % CHECK_EVERY == 0:
+        if steps % FALLBACK_CHECK_EVERY == 0:
             budget.check_time()
     return scores
